@@ -1,0 +1,43 @@
+# `make run` serves the dashboard, `make test` runs lint and every test.
+# Each creates .venv from the pinned requirements when it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.run-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: run test lint validate bench data clean-venv
+
+$(RUN_STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt $(RUN_STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(RUN_STAMP)
+	$(PY) -m streamlit run dashboard/app.py
+
+test: $(DEV_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m dashboard validate
+	$(PY) -m pytest
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+
+validate: $(RUN_STAMP)
+	$(PY) -m dashboard validate
+
+bench: $(DEV_STAMP)
+	$(PY) benchmarks/bench_app.py
+
+# Rebuild derived geodata (geometry of states, borders, Crimea, basemap) from the
+# vendored Natural Earth TopoJSON; properties already in geodata/ are kept.
+data: $(DEV_STAMP)
+	$(PY) scripts/build_geodata.py
+
+clean-venv:
+	rm -rf $(VENV)

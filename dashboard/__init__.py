@@ -1,0 +1,1 @@
+"""Sourced, time-aware map of the CSTO and Kazakhstan–Russia military relations."""

@@ -1,0 +1,147 @@
+"""The export contract: the features a view shows, as GeoJSON, CSV, KML or GeoPackage.
+
+Every format is built from `export_records`, so they always agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import mapping
+
+from .loader import Catalog, Feature
+from .selection import ViewFilter, visible_features, visible_memberships
+
+FORMATS = ("geojson", "csv", "kml", "gpkg")
+COORDINATE_DECIMALS = 5
+
+
+def _refs(refs) -> list[dict[str, str]]:
+    return [{"id": r.id, "locator": r.locator, "claim": r.claim} for r in refs]
+
+
+def export_properties(feature: Feature, view: ViewFilter) -> dict[str, Any]:
+    props = feature.props.model_dump(mode="json", exclude_none=False)
+    out: dict[str, Any] = {
+        "id": feature.id,
+        "layer": feature.layer,
+        "name": feature.name,
+        "start": props.pop("start"),
+        "end": props.pop("end"),
+        "precision": props.pop("precision"),
+        "sources": _refs(feature.props.sources),
+    }
+    for key in ("id", "name", "sources"):
+        props.pop(key)
+    if feature.layer == "states":
+        props["memberships"] = [
+            {"org": m.org, "status": m.status, "start": m.start, "end": m.end, "sources": _refs(m.sources)}
+            for m in visible_memberships(feature, view)
+        ]
+    if feature.length_km is not None:
+        out["length_km"] = round(feature.length_km, 1)
+    out.update(props)
+    return out
+
+
+def _round(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, COORDINATE_DECIMALS)
+    if isinstance(value, (list, tuple)):
+        return [_round(v) for v in value]
+    return value
+
+
+def export_records(catalog: Catalog, view: ViewFilter) -> list[dict[str, Any]]:
+    """GeoJSON Feature objects (RFC 7946: WGS84 longitude/latitude)."""
+    records = []
+    for feature in visible_features(catalog, view):
+        geometry = mapping(feature.geometry)
+        records.append(
+            {
+                "type": "Feature",
+                "id": feature.id,
+                "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"])},
+                "properties": export_properties(feature, view),
+            }
+        )
+    return records
+
+
+def to_geojson(catalog: Catalog, view: ViewFilter) -> str:
+    collection = {"type": "FeatureCollection", "features": export_records(catalog, view)}
+    return json.dumps(collection, ensure_ascii=False, indent=1)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        if "org" in value[0]:
+            return "; ".join(f"{m['org']} {m['status']} {m['start']}–{m['end'] or 'present'}" for m in value)
+        if "locator" in value[0]:
+            return "; ".join(f"{s['id']} ({s['locator']})" for s in value)
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def flat_rows(catalog: Catalog, view: ViewFilter) -> list[dict[str, str]]:
+    """One row per feature, nested values as readable text; geometry as WKT and, for
+    points, longitude/latitude columns."""
+    rows = []
+    for record, feature in zip(export_records(catalog, view), visible_features(catalog, view), strict=True):
+        row = {key: _cell(value) for key, value in record["properties"].items()}
+        point = feature.geometry if feature.geometry.geom_type == "Point" else None
+        row["longitude"] = f"{point.x:.5f}" if point else ""
+        row["latitude"] = f"{point.y:.5f}" if point else ""
+        row["wkt"] = feature.geometry.wkt
+        rows.append(row)
+    return rows
+
+
+def to_csv(catalog: Catalog, view: ViewFilter) -> str:
+    rows = flat_rows(catalog, view)
+    leading = ["id", "layer", "name", "start", "end", "precision"]
+    columns = leading + sorted({key for row in rows for key in row} - set(leading) - {"longitude", "latitude", "wkt"})
+    columns += ["longitude", "latitude", "wkt"]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_with_gdal(catalog: Catalog, view: ViewFilter, path: Path, fmt: str) -> None:
+    """KML and GeoPackage through GDAL (pyogrio); one GeoPackage table per layer."""
+    import geopandas as gpd
+    from shapely import wkt
+
+    rows = flat_rows(catalog, view)
+    if not rows:
+        raise ValueError("nothing to export for this filter")
+    frame = gpd.GeoDataFrame(
+        [{k: v for k, v in row.items() if k != "wkt"} for row in rows],
+        geometry=[wkt.loads(row["wkt"]) for row in rows],
+        crs="EPSG:4326",
+    )
+    path = Path(path)
+    if path.exists():
+        path.unlink()
+    if fmt == "gpkg":
+        for layer, part in frame.groupby("layer"):
+            columns = [c for c in part.columns if c == "geometry" or (part[c] != "").any()]
+            part[columns].to_file(path, layer=str(layer), driver="GPKG", engine="pyogrio")
+    elif fmt == "kml":
+        frame = frame.rename(columns={"name": "Name"})
+        frame["Description"] = [
+            f"{row['layer']}; {row['start']}–{row['end'] or 'present'}; sources: {row['sources']}" for row in rows
+        ]
+        frame.to_file(path, driver="KML", engine="pyogrio")
+    else:
+        raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,347 @@
+"""The one schema for every layer's properties and for bibliography entries.
+
+Models forbid unknown fields so that a typo in a data file is reported instead of being
+silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+LAYERS: tuple[str, ...] = (
+    "states",
+    "bases",
+    "garrisons",
+    "pipelines",
+    "borders",
+    "events",
+    "disputed",
+)
+
+ORGS: dict[str, str] = {
+    "CSTO": "Collective Security Treaty (1992) / Organization (2002)",
+    "CIS": "Commonwealth of Independent States",
+    "SCO": "Shanghai Cooperation Organisation",
+    "EURASEC": "Eurasian Economic Community",
+    "EAEU": "Eurasian Economic Union",
+    "GUAM": "GUAM Organization for Democracy and Economic Development",
+    "PFP": "NATO Partnership for Peace",
+    "NATO": "North Atlantic Treaty Organization",
+}
+
+STATUSES: tuple[str, ...] = ("member", "associate", "observer", "partner", "suspended")
+
+# Geometry types each layer accepts.
+GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {
+    "states": ("Polygon", "MultiPolygon"),
+    "bases": ("Point",),
+    "garrisons": ("Point",),
+    "pipelines": ("LineString", "MultiLineString"),
+    "borders": ("LineString", "MultiLineString"),
+    "events": ("Point",),
+    "disputed": ("Polygon", "MultiPolygon", "Point"),
+}
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ISO3_RE = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """An ISO 8601 date at the precision a source gives: year, month or day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        match = _DATE_RE.match(text)
+        if not match:
+            raise ValueError(f"{text!r} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        year, month, day = match.groups()
+        return cls(int(year), int(month) if month else None, int(day) if day else None)
+
+    def sort_key(self, *, as_end: bool = False) -> tuple[int, int, int]:
+        """Missing parts count as the earliest (start) or latest (end) possible value."""
+        fill = 99 if as_end else 0
+        return (self.year, self.month or fill, self.day or fill)
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month:
+            text += f"-{self.month:02d}"
+            if self.day:
+                text += f"-{self.day:02d}"
+        return text
+
+
+def _check_date(value: str) -> str:
+    PartialDate.parse(value)
+    return value
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise ValueError("must be a lowercase slug of letters, digits and hyphens")
+    return value
+
+
+def _check_iso3(value: str) -> str:
+    if not _ISO3_RE.match(value):
+        raise ValueError("must be an ISO 3166-1 alpha-3 code such as KAZ")
+    return value
+
+
+def _check_http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s<>\"']+$", value):
+        raise ValueError("only http(s) URLs without spaces or quotes are allowed")
+    return value
+
+
+IsoDate = Annotated[str, AfterValidator(_check_date)]
+Slug = Annotated[str, AfterValidator(_check_id)]
+Iso3 = Annotated[str, AfterValidator(_check_iso3)]
+HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+OrgCode = Literal["CSTO", "CIS", "SCO", "EURASEC", "EAEU", "GUAM", "PFP", "NATO"]
+Status = Literal["member", "associate", "observer", "partner", "suspended"]
+Precision = Literal["exact", "town", "region", "country", "waypoints", "derived"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRef(Strict):
+    """Which bibliography entry supports a fact, where in it, and which fact."""
+
+    id: Slug
+    locator: NonEmpty
+    claim: NonEmpty
+
+
+class Dated(Strict):
+    start: IsoDate
+    end: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _start_not_after_end(self) -> Dated:
+        if self.end is not None:
+            start, end = PartialDate.parse(self.start), PartialDate.parse(self.end)
+            if start.sort_key() > end.sort_key(as_end=True):
+                raise ValueError(f"start {self.start} is after end {self.end}")
+        return self
+
+
+class Membership(Dated):
+    org: OrgCode
+    status: Status
+    sources: list[SourceRef] = Field(min_length=1)
+    notes: str | None = None
+
+
+class FeatureProps(Dated):
+    """Fields every feature has, whatever its layer."""
+
+    id: Slug
+    name: NonEmpty
+    precision: Precision
+    sources: list[SourceRef] = Field(min_length=1)
+    notes: str | None = None
+
+
+class StateProps(FeatureProps):
+    iso3: Iso3
+    memberships: list[Membership] = Field(min_length=1)
+
+
+class BaseProps(FeatureProps):
+    host_iso3: Iso3
+    operator: NonEmpty
+    type: Literal[
+        "army base",
+        "air base",
+        "naval base",
+        "naval facility",
+        "radar station",
+        "test range",
+        "spaceport",
+        "communications station",
+        "space surveillance",
+        "seismic station",
+        "depot",
+        "headquarters",
+        "other",
+    ]
+    unit: str | None = None
+    established: IsoDate | None = None
+    personnel: int | None = Field(default=None, ge=0)
+    personnel_note: str | None = None
+
+
+class GarrisonProps(FeatureProps):
+    unit: NonEmpty
+    contributor_iso3: Iso3
+    host_iso3: Iso3
+    place: NonEmpty
+    force: list[Literal["CRRF", "CORF"]] = Field(min_length=1)
+    role: NonEmpty
+
+
+class PipelineProps(FeatureProps):
+    commodity: Literal["oil", "gas"]
+    route_class: Literal["through_russia", "bypassing_russia"]
+    direction: Literal["west", "north", "east", "south"]
+    capacity: str | None = None
+    published_length_km: float | None = Field(default=None, gt=0)
+    operator: str | None = None
+    waypoints: list[NonEmpty] = Field(min_length=2)
+
+
+class PublishedLength(Strict):
+    km: float = Field(gt=0)
+    approximate: bool = False
+    sources: list[SourceRef] = Field(min_length=1)
+    notes: str | None = None
+
+
+class BorderProps(FeatureProps):
+    between: list[Iso3] = Field(min_length=2, max_length=2)
+    scale: NonEmpty
+    published_lengths: list[PublishedLength] = Field(min_length=1)
+
+
+class EventProps(FeatureProps):
+    kind: Literal[
+        "signing",
+        "summit",
+        "decision",
+        "exercise",
+        "deployment",
+        "incident",
+        "conflict",
+        "legislation",
+        "other",
+    ]
+    place: NonEmpty
+    orgs: list[OrgCode] = Field(default_factory=list)
+    states: list[Iso3] = Field(default_factory=list)
+
+
+class DisputedStatus(Dated):
+    status: NonEmpty
+    controlled_by: NonEmpty
+    # True while the de jure state holds the area: the map then paints it as that state.
+    de_jure_control: bool = False
+    sources: list[SourceRef] = Field(min_length=1)
+    notes: str | None = None
+
+
+class DisputedProps(FeatureProps):
+    de_jure_iso3: Iso3
+    place: NonEmpty
+    statuses: list[DisputedStatus] = Field(min_length=1)
+
+
+PROPERTY_MODELS: dict[str, type[FeatureProps]] = {
+    "states": StateProps,
+    "bases": BaseProps,
+    "garrisons": GarrisonProps,
+    "pipelines": PipelineProps,
+    "borders": BorderProps,
+    "events": EventProps,
+    "disputed": DisputedProps,
+}
+
+
+# --- Bibliography (CSL-JSON) -------------------------------------------------------
+
+
+class CslName(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    family: str | None = None
+    given: str | None = None
+    literal: str | None = None
+
+    @model_validator(mode="after")
+    def _has_a_name(self) -> CslName:
+        if not (self.family or self.literal):
+            raise ValueError("a name needs 'family' or 'literal'")
+        return self
+
+
+class CslDate(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    date_parts: list[list[int]] = Field(alias="date-parts", min_length=1)
+
+    @field_validator("date_parts")
+    @classmethod
+    def _plausible(cls, parts: list[list[int]]) -> list[list[int]]:
+        for part in parts:
+            if not 1 <= len(part) <= 3:
+                raise ValueError("date-parts holds [year], [year, month] or [year, month, day]")
+            year, *rest = part
+            if not 1800 <= year <= 2100:
+                raise ValueError(f"implausible year {year}")
+            if rest and not 1 <= rest[0] <= 12:
+                raise ValueError(f"month {rest[0]} out of range")
+            if len(rest) == 2 and not 1 <= rest[1] <= 31:
+                raise ValueError(f"day {rest[1]} out of range")
+        return parts
+
+    def as_text(self) -> str:
+        return "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(self.date_parts[0]))
+
+
+class CslEntry(BaseModel):
+    """The CSL-JSON fields this project uses; others are refused to catch typos."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: Slug
+    type: Literal[
+        "article-journal",
+        "article-magazine",
+        "article-newspaper",
+        "webpage",
+        "post-weblog",
+        "entry-encyclopedia",
+        "report",
+        "book",
+        "chapter",
+        "dataset",
+        "legislation",
+        "treaty",
+    ]
+    title: NonEmpty
+    author: list[CslName] | None = None
+    container_title: str | None = Field(default=None, alias="container-title")
+    publisher: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    issued: CslDate | None = None
+    accessed: CslDate | None = None
+    URL: HttpUrl | None = None
+    license: str | None = None
+    note: str | None = None
+    version: str | None = None
+
+    @model_validator(mode="after")
+    def _web_pages_have_accessed(self) -> CslEntry:
+        if self.URL and self.type in ("webpage", "entry-encyclopedia", "post-weblog") and not self.accessed:
+            raise ValueError("a web page with a URL needs an 'accessed' date")
+        return self

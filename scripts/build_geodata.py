@@ -1,0 +1,140 @@
+"""Rebuild the geometry that derives from Natural Earth (make data).
+
+Inputs: the vendored world-atlas TopoJSON (Natural Earth 4.1.0, 1:10m) and the
+properties already in geodata/*.geojson. Outputs:
+- geodata/basemap/countries.geojson: every country, simplified with shared borders
+  kept (topojson), ISO3 codes, Crimea given to Ukraine (de jure); used for the land
+  drawn under the map, the static map and the host-state check.
+- geometry of geodata/states.geojson (by iso3), Russia without Crimea and Kazakhstan
+  with the Baikonur lease area, so no polygon claims Crimea.
+- geometry of the Crimea feature in geodata/disputed.geojson.
+- geodata/borders.geojson: the Kazakhstan–Russia line at full 1:10m resolution.
+Properties are never changed here: edit them in the layer files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pycountry
+import shapely
+import topojson
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping
+from shapely.ops import linemerge, unary_union
+
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "geodata" / "basemap" / "vendor" / "countries-10m.json"
+GEODATA = ROOT / "geodata"
+SIMPLIFY_DEG = 0.02  # about 2 km: finer than anything drawn at country scale
+DECIMALS = 3
+BORDER_DECIMALS = 5
+# A point inside Crimea (Simferopol, see geodata/disputed.geojson) picks Crimea's
+# polygon out of Russia's multipolygon in Natural Earth 4.1.0.
+SIMFEROPOL = Point(34.1, 44.95)
+# Natural Earth rows without an ISO numeric code.
+NAMED_CODES = {"Kosovo": "XKX", "N. Cyprus": "CYN", "Somaliland": "SOL"}
+
+
+def iso3_of(numeric: str | None, name: str) -> str | None:
+    if name in NAMED_CODES:
+        return NAMED_CODES[name]
+    if not isinstance(numeric, str):
+        return None
+    try:
+        return pycountry.countries.get(numeric=numeric).alpha_3
+    except (LookupError, AttributeError):
+        return None
+
+
+def polygons_only(geometry):
+    geometry = shapely.make_valid(geometry)
+    parts = [g for g in getattr(geometry, "geoms", [geometry]) if isinstance(g, (Polygon, MultiPolygon))]
+    return unary_union(parts)
+
+
+def rounded(geometry, decimals: int):
+    return shapely.set_precision(geometry, 10**-decimals) if decimals else geometry
+
+
+def split_crimea(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Polygon]:
+    russia = frame.index[frame.iso3 == "RUS"][0]
+    parts = list(frame.at[russia, "geometry"].geoms)
+    crimea = next(p for p in parts if p.contains(SIMFEROPOL))
+    frame.at[russia, "geometry"] = MultiPolygon([p for p in parts if p is not crimea])
+    return frame, crimea
+
+
+def load_countries() -> gpd.GeoDataFrame:
+    frame = gpd.read_file(VENDOR, layer="countries")
+    frame["iso3"] = [iso3_of(i, n) for i, n in zip(frame["id"], frame["name"], strict=True)]
+    # Baikonur is Kazakh territory leased to Russia: draw it as part of Kazakhstan.
+    baikonur = frame.index[frame.name == "Baikonur"][0]
+    kazakhstan = frame.index[frame.iso3 == "KAZ"][0]
+    frame.at[kazakhstan, "geometry"] = frame.at[kazakhstan, "geometry"].union(frame.at[baikonur, "geometry"])
+    return frame.drop(index=baikonur).reset_index(drop=True)
+
+
+def simplified(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    topology = topojson.Topology(
+        frame[["iso3", "name", "geometry"]], toposimplify=SIMPLIFY_DEG, prevent_oversimplify=True
+    )
+    out = topology.to_gdf()
+    out["geometry"] = [rounded(polygons_only(g), DECIMALS) for g in out.geometry]
+    return out[~out.geometry.is_empty]
+
+
+def write_collection(path: Path, features: list[dict], name: str | None = None) -> None:
+    document = {"type": "FeatureCollection"}
+    if name:
+        document["name"] = name
+    document["features"] = features
+    lines = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
+    head = json.dumps({k: v for k, v in document.items() if k != "features"}, ensure_ascii=False)[:-1]
+    path.write_text(f'{head}, "features": [\n{lines}\n]}}\n', encoding="utf-8")
+
+
+def replace_geometry(layer: str, geometries: dict[str, object], key: str) -> None:
+    """Swap the geometry of features whose `key` property is in geometries."""
+    path = GEODATA / f"{layer}.geojson"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for feature in document["features"]:
+        value = feature["properties"].get(key)
+        if value in geometries:
+            feature["geometry"] = mapping(geometries[value])
+    write_collection(path, document["features"], layer)
+
+
+def main() -> None:
+    countries = load_countries()
+    countries, crimea_full = split_crimea(countries)
+    # Crimea becomes a feature of its own before simplifying, so that its shared
+    # boundary with Ukraine stays one arc.
+    crimea_row = gpd.GeoDataFrame({"iso3": [None], "name": ["Crimea"]}, geometry=[crimea_full], crs=countries.crs)
+    display = simplified(gpd.GeoDataFrame(pd.concat([countries, crimea_row], ignore_index=True), crs=countries.crs))
+    crimea = display.loc[display.name == "Crimea", "geometry"].iloc[0]
+    display = display[display.name != "Crimea"]
+
+    basemap = display.copy()
+    ukraine_row = basemap.index[basemap.iso3 == "UKR"][0]
+    basemap.at[ukraine_row, "geometry"] = polygons_only(basemap.at[ukraine_row, "geometry"].union(crimea))
+    write_collection(
+        GEODATA / "basemap" / "countries.geojson",
+        [
+            {"type": "Feature", "properties": {"iso3": r.iso3, "name": r.name}, "geometry": mapping(r.geometry)}
+            for r in basemap.itertuples()
+        ],
+    )
+    replace_geometry("states", {r.iso3: r.geometry for r in display.itertuples() if r.iso3}, "iso3")
+    replace_geometry("disputed", {"disputed-crimea": crimea}, "id")
+
+    kazakhstan = countries.loc[countries.iso3 == "KAZ", "geometry"].iloc[0]
+    russia = countries.loc[countries.iso3 == "RUS", "geometry"].iloc[0]
+    shared = linemerge(kazakhstan.boundary.intersection(russia.boundary))
+    replace_geometry("borders", {"border-kaz-rus": rounded(shared, BORDER_DECIMALS)}, "id")
+
+
+if __name__ == "__main__":
+    main()
