@@ -47,7 +47,7 @@ def short_citation(entry: CslEntry, locator: str | None = None) -> str:
 
 def full_citation(entry: CslEntry, locator: str | None = None, fmt: Format = "text") -> str:
     """Author. Year. "Title". Publication. Locator. URL (accessed date)."""
-    escape = html.escape if fmt == "html" else _escape_markdown if fmt == "markdown" else str
+    escape = html.escape if fmt == "html" else escape_markdown if fmt == "markdown" else str
     parts: list[str] = []
     names = _names(entry)
     if names:
@@ -84,7 +84,7 @@ def is_http_url(url: str) -> bool:
     return bool(re.match(r"^https?://[^\s<>\"']+$", url))
 
 
-def _escape_markdown(text: str) -> str:
+def escape_markdown(text: str) -> str:
     """Neutralise Markdown and HTML so a value renders literally in st.markdown."""
     text = html.escape(text, quote=False)
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>$])", r"\\\1", text)

@@ -14,16 +14,15 @@ from typing import Any
 
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
-from shapely.geometry import box, mapping, shape
+from shapely.geometry import mapping
 
 from .citations import resolve
 from .loader import BASEMAP_PATH, Catalog, Feature
 from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
 from .timefilter import span_label
 
-# What is sent to the browser: the region the organizations span, coarsened.
-REGION = (-25.0, -12.0, 180.0, 82.0)
-BASEMAP_DECIMALS = 2
+DISPLAY_BASEMAP_PATH = BASEMAP_PATH.parent / "land-display.geojson"
+BORDER_DISPLAY_TOLERANCE_DEG = 0.01
 INITIAL_VIEW = {"latitude": 45.0, "longitude": 62.0, "zoom": 2.6, "min_zoom": 1.5, "max_zoom": 10}
 
 Color = list[int]
@@ -96,19 +95,9 @@ class CompactDeck(pdk.Deck):
 
 
 @lru_cache(maxsize=4)
-def basemap_collection(path: Path = BASEMAP_PATH) -> dict[str, Any]:
-    """Natural Earth land inside the region, rounded: it never changes with the view."""
-    document = json.loads(Path(path).read_text(encoding="utf-8"))
-    region = box(*REGION)
-    features = []
-    for raw in document["features"]:
-        geometry = shape(raw["geometry"])
-        if not geometry.intersects(region):
-            continue
-        clipped = geometry.intersection(region)
-        rounded = json.loads(json.dumps(mapping(clipped)), parse_float=lambda v: round(float(v), BASEMAP_DECIMALS))
-        features.append({"type": "Feature", "properties": {}, "geometry": rounded})
-    return {"type": "FeatureCollection", "features": features}
+def basemap_collection(path: Path = DISPLAY_BASEMAP_PATH) -> dict[str, Any]:
+    """Natural Earth land, already clipped to the region and coarsened by `make data`."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def _short_source(feature: Feature, catalog: Catalog) -> str:
@@ -181,7 +170,7 @@ def _halo_layer(layer_id: str, rows: list[dict[str, Any]]) -> pdk.Layer:
         data=[{"position": r["position"], "halo": r["halo"], "line": r["line"]} for r in rows if r["halo"]],
         get_position="position",
         get_radius="halo",
-        radius_units="meters",
+        radius_units="'meters'",
         filled=True,
         stroked=True,
         get_fill_color=[120, 120, 120, 35],
@@ -201,9 +190,9 @@ def _symbol_layers(layer_id: str, rows: list[dict[str, Any]], radius: int, picka
             get_fill_color="fill",
             get_line_color="line",
             get_radius=radius,
-            radius_units="pixels",
+            radius_units="'pixels'",
             stroked=True,
-            line_width_units="pixels",
+            line_width_units="'pixels'",
             get_line_width=2,
             pickable=pickable,
             auto_highlight=True,
@@ -211,14 +200,18 @@ def _symbol_layers(layer_id: str, rows: list[dict[str, Any]], radius: int, picka
         pdk.Layer(
             "TextLayer",
             id=f"{layer_id}-symbols",
-            data=rows,
+            data=[
+                {"position": r["position"], "symbol": r["symbol"], "text_color": r["text_color"]}
+                for r in rows
+                if r["symbol"]
+            ],
             get_position="position",
             get_text="symbol",
             get_color="text_color",
             get_size=radius + 3,
-            size_units="pixels",
+            size_units="'pixels'",
             font_weight=700,
-            character_set=list("ADGNORT★"),
+            character_set="'auto'",
             pickable=False,
         ),
     ]
@@ -299,7 +292,7 @@ def build_deck(
                 get_fill_color="properties.fill",
                 get_line_color=[110, 60, 140, 255],
                 line_width_min_pixels=1.5,
-                point_type="circle",
+                point_type="'circle'",
                 get_point_radius=30_000,
                 point_radius_min_pixels=6,
                 pickable=True,
@@ -315,7 +308,10 @@ def build_deck(
             published = ", ".join(f"{p.km:,.0f} km" for p in feature.props.published_lengths[:1])
             status = f"Measured {feature.length_km:,.0f} km ({feature.props.scale}); a source gives {published}"
             row = _tooltip_fields(feature, catalog, "Land border", status)
-            row["path"] = [list(line.coords) for line in getattr(feature.geometry, "geoms", [feature.geometry])]
+            display = feature.geometry.simplify(BORDER_DISPLAY_TOLERANCE_DEG)
+            row["path"] = [
+                [[round(x, 3), round(y, 3)] for x, y in line.coords] for line in getattr(display, "geoms", [display])
+            ]
             row["label"] = f"Kazakhstan–Russia border: {feature.length_km:,.0f} km measured · {published} per source"
             middle = (
                 feature.geometry.interpolate(0.5, normalized=True) if hasattr(feature.geometry, "interpolate") else None
@@ -331,7 +327,7 @@ def build_deck(
                 get_path="path",
                 get_color=BORDER_COLOR,
                 get_width=3,
-                width_units="pixels",
+                width_units="'pixels'",
                 pickable=True,
                 auto_highlight=True,
             )
@@ -340,7 +336,7 @@ def build_deck(
             pdk.Layer(
                 "TextLayer",
                 id="borders-label",
-                data=rows,
+                data=[{"label_position": r["label_position"], "label": r["label"]} for r in rows],
                 get_position="label_position",
                 get_text="label",
                 get_size=13,
@@ -348,6 +344,7 @@ def build_deck(
                 get_pixel_offset=[0, -14],
                 background=True,
                 get_background_color=[255, 255, 255, 200],
+                character_set="'auto'",
                 pickable=False,
             )
         )
@@ -382,7 +379,7 @@ def build_deck(
                 get_path="path",
                 get_color="color",
                 get_width="width",
-                width_units="pixels",
+                width_units="'pixels'",
                 cap_rounded=True,
                 joint_rounded=True,
                 pickable=True,
@@ -424,9 +421,9 @@ def build_deck(
                 stroked=True,
                 get_line_color=SELECTED_COLOR,
                 line_width_min_pixels=3,
-                point_type="circle",
+                point_type="'circle'",
                 get_point_radius=14,
-                point_radius_units="pixels",
+                point_radius_units="'pixels'",
                 pickable=False,
             )
         )

@@ -31,6 +31,8 @@ GEODATA = ROOT / "geodata"
 SIMPLIFY_DEG = 0.02  # about 2 km: finer than anything drawn at country scale
 DECIMALS = 3
 BORDER_DECIMALS = 5
+DISPLAY_SIMPLIFY_DEG = 0.06
+DISPLAY_REGION = (-25.0, -5.0, 180.0, 82.0)
 # A point inside Crimea (Simferopol, see geodata/disputed.geojson) picks Crimea's
 # polygon out of Russia's multipolygon in Natural Earth 4.1.0.
 SIMFEROPOL = Point(34.1, 44.95)
@@ -77,12 +79,10 @@ def load_countries() -> gpd.GeoDataFrame:
     return frame.drop(index=baikonur).reset_index(drop=True)
 
 
-def simplified(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    topology = topojson.Topology(
-        frame[["iso3", "name", "geometry"]], toposimplify=SIMPLIFY_DEG, prevent_oversimplify=True
-    )
+def simplified(frame: gpd.GeoDataFrame, tolerance: float = SIMPLIFY_DEG, decimals: int = DECIMALS) -> gpd.GeoDataFrame:
+    topology = topojson.Topology(frame[["iso3", "name", "geometry"]], toposimplify=tolerance, prevent_oversimplify=True)
     out = topology.to_gdf()
-    out["geometry"] = [rounded(polygons_only(g), DECIMALS) for g in out.geometry]
+    out["geometry"] = [rounded(polygons_only(g), decimals) for g in out.geometry]
     return out[~out.geometry.is_empty]
 
 
@@ -126,6 +126,14 @@ def main() -> None:
             {"type": "Feature", "properties": {"iso3": r.iso3, "name": r.name}, "geometry": mapping(r.geometry)}
             for r in basemap.itertuples()
         ],
+    )
+    # A coarser copy, clipped to the region the organizations span, is what the
+    # browser receives under the map (the deck budget is 1 MB).
+    coarse = simplified(countries, DISPLAY_SIMPLIFY_DEG, 2)
+    clipped = [polygons_only(shapely.clip_by_rect(g, *DISPLAY_REGION)) for g in coarse.geometry]
+    write_collection(
+        GEODATA / "basemap" / "land-display.geojson",
+        [{"type": "Feature", "properties": {}, "geometry": mapping(g)} for g in clipped if not g.is_empty],
     )
     replace_geometry("states", {r.iso3: r.geometry for r in display.itertuples() if r.iso3}, "iso3")
     replace_geometry("disputed", {"disputed-crimea": crimea}, "id")

@@ -1,0 +1,177 @@
+"""Streamlit dashboard: wires widgets to the pure modules; holds no data logic itself."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dashboard import panels
+from dashboard.layers import basemap_collection, build_deck
+from dashboard.loader import Catalog, load_catalog
+from dashboard.schema import LAYERS, ORGS
+from dashboard.selection import ViewFilter
+from dashboard.viewstate import FIRST_YEAR, DashboardState, parse_query
+
+SPEEDS = {"Slow (2 s per year)": 2.0, "Normal (1 s per year)": 1.0, "Fast (0.5 s per year)": 0.5}
+MAP_KEY = "map"
+
+st.set_page_config(page_title="CSTO & Kazakhstan–Russia map", page_icon="🗺️", layout="wide")
+
+
+@st.cache_resource(show_spinner="Loading the sourced layers…")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@st.cache_resource
+def basemap() -> dict:
+    return basemap_collection()
+
+
+@st.cache_resource
+def cached_deck(_catalog: Catalog, view: ViewFilter, selected: str | None):
+    """Decks depend only on the view; replaying a year (or the slider) reuses them."""
+    return build_deck(_catalog, view, selected, basemap())
+
+
+def init_state(cat: Catalog) -> None:
+    if "initialised" in st.session_state:
+        return
+    state, notes = parse_query(st.query_params.to_dict(), cat.latest_year, {f.id for f in cat.features})
+    st.session_state.update(
+        year=state.year,
+        orgs=state.orgs,
+        layers=state.layers,
+        selected=state.feature,
+        range_mode=state.range is not None,
+        range=state.range or (FIRST_YEAR, cat.latest_year),
+        url_notes=notes,
+        playing=False,
+        last_tick=0.0,
+        last_map_pick=None,
+        initialised=True,
+    )
+
+
+def picked_feature_id() -> str | None:
+    """The id of the feature clicked on the map, from the chart's selection state."""
+    selection = (st.session_state.get(MAP_KEY) or {}).get("selection") or {}
+    for objects in (selection.get("objects") or {}).values():
+        for obj in objects or ():
+            found = obj.get("id") or (obj.get("properties") or {}).get("id")
+            if found:
+                return found
+    return None
+
+
+def toggle_play() -> None:
+    st.session_state.playing = not st.session_state.playing
+    if st.session_state.playing and st.session_state.year >= catalog().latest_year:
+        st.session_state.next_year = FIRST_YEAR
+    st.session_state.last_tick = time.monotonic()
+
+
+def on_find() -> None:
+    if st.session_state.find:
+        st.session_state.selected = st.session_state.find
+
+
+def sidebar(cat: Catalog) -> None:
+    with st.sidebar:
+        st.header("Filters")
+        st.slider("Year", FIRST_YEAR, cat.latest_year, key="year", disabled=st.session_state.range_mode)
+        play, speed = st.columns([1, 2])
+        play.button("⏸ Pause" if st.session_state.playing else "▶ Play", key="play", on_click=toggle_play)
+        speed.selectbox("Speed", list(SPEEDS), index=1, key="speed", label_visibility="collapsed")
+        st.toggle("Range mode: anything active between two years", key="range_mode")
+        if st.session_state.range_mode:
+            st.slider("Active between", FIRST_YEAR, cat.latest_year, key="range")
+        st.multiselect("Organizations", list(ORGS), key="orgs", format_func=lambda code: f"{code} – {ORGS[code]}")
+        st.multiselect("Layers", list(LAYERS), key="layers")
+        names = {f.id: f"{f.name} ({f.layer})" for f in cat.features}
+        st.selectbox(
+            "Find a feature by name",
+            [None, *sorted(names, key=names.get)],
+            format_func=lambda fid: "—" if fid is None else names[fid],
+            key="find",
+            on_change=on_find,
+        )
+
+
+@st.fragment(run_every=0.25)
+def playback_clock(last_year: int) -> None:
+    """Advances the year while playing; the whole app then reruns to redraw."""
+    if not st.session_state.playing:
+        return
+    interval = SPEEDS.get(st.session_state.get("speed"), 1.0)
+    now = time.monotonic()
+    if now - st.session_state.last_tick < interval:
+        return
+    st.session_state.last_tick = now
+    if st.session_state.year >= last_year:
+        st.session_state.playing = False
+    else:
+        st.session_state.next_year = st.session_state.year + 1
+    st.rerun()
+
+
+def current_view() -> ViewFilter:
+    orgs = st.session_state.orgs or None
+    layers = st.session_state.layers
+    if st.session_state.range_mode:
+        first, last = st.session_state.range
+        return ViewFilter.make(year=first, until=last, orgs=orgs, layers=layers or ["states"])
+    return ViewFilter.make(year=st.session_state.year, orgs=orgs, layers=layers or ["states"])
+
+
+def main() -> None:
+    cat = catalog()
+    init_state(cat)
+    if "next_year" in st.session_state:
+        st.session_state.year = st.session_state.pop("next_year")
+
+    picked = picked_feature_id()
+    if picked and picked != st.session_state.last_map_pick:
+        st.session_state.selected = picked
+    st.session_state.last_map_pick = picked
+
+    sidebar(cat)
+    if st.session_state.playing:
+        playback_clock(cat.latest_year)
+
+    st.title("CSTO and Kazakhstan–Russia military relations, 1991–present")
+    panels.url_notes(st.session_state.url_notes)
+    view = current_view()
+    panels.view_caption(view)
+
+    selected = st.session_state.selected
+    map_view = cached_deck(cat, view, selected)
+    left, right = st.columns([3, 1.25], gap="medium")
+    with left:
+        st.pydeck_chart(map_view.deck, on_select="rerun", selection_mode="single-object", key=MAP_KEY, height=560)
+        panels.legend()
+    with right:
+        panels.feature_panel(cat, cat.get(selected) if selected else None, view)
+
+    panels.timeline(cat, view)
+    panels.sources(cat, map_view.visible_ids)
+    panels.problems(cat)
+
+    state = DashboardState(
+        year=st.session_state.year,
+        orgs=list(st.session_state.orgs),
+        layers=list(st.session_state.layers),
+        feature=selected,
+        range=tuple(st.session_state.range) if st.session_state.range_mode else None,
+    )
+    query = state.to_query()
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+main()

@@ -1,0 +1,177 @@
+"""Streamlit panels around the map. Every value from the data goes through an escaping
+renderer (st.dataframe, st.text, or citations' markdown form); none is raw HTML."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from .citations import full_citation, resolve, short_citation
+from .layers import PRECISION_LABELS
+from .layers import legend as legend_items
+from .loader import Catalog, Feature
+from .schema import ORGS
+from .selection import ViewFilter, disputed_status, visible_memberships
+from .timefilter import span_label
+from .timeline import timeline_chart, timeline_rows
+
+
+def url_notes(notes: list[str]) -> None:
+    if notes:
+        st.warning("Some values in the link were not understood and defaults are used instead: " + "; ".join(notes))
+
+
+def view_caption(view: ViewFilter) -> None:
+    orgs = ", ".join(sorted(view.orgs)) if view.orgs else "all organizations"
+    when = f"active between {view.year} and {view.until}" if view.until is not None else f"in {view.year}"
+    st.caption(f"Showing {orgs}, {when}. Click a feature for its full citations.")
+
+
+def _swatch(item: dict) -> str:
+    r, g, b, a = item["color"]
+    rgba = f"rgba({r},{g},{b},{a / 255:.2f})"
+    symbol = html.escape(item.get("symbol", ""))
+    if item["shape"] == "area":
+        box = (
+            f"<span style='display:inline-block;width:16px;height:12px;background:{rgba};border:1px solid #555'></span>"
+        )
+    elif item["shape"] == "line":
+        box = (
+            f"<span style='display:inline-block;width:18px;height:4px;background:{rgba};vertical-align:middle'></span>"
+        )
+    elif item["shape"] == "halo":
+        box = f"<span style='display:inline-block;width:14px;height:14px;border-radius:50%;background:{rgba};border:1px solid #777'></span>"
+    elif item["shape"] == "hollow":
+        box = "<span style='display:inline-block;width:14px;height:14px;border-radius:50%;background:#fff;border:2px solid #777'></span>"
+    elif item["shape"] == "note":
+        box = "<span style='display:inline-block;width:16px'></span>"
+    else:
+        box = (
+            f"<span style='display:inline-block;width:16px;height:16px;border-radius:50%;background:{rgba};"
+            f"color:#fff;font-size:10px;font-weight:700;text-align:center;line-height:16px'>{symbol}</span>"
+        )
+    return f"<div style='margin:2px 0'>{box} {html.escape(item['label'])}</div>"
+
+
+def legend() -> None:
+    """The legend is built from constants in layers.py, not from data."""
+    with st.expander("Legend", expanded=True):
+        groups: dict[str, list[str]] = {}
+        for item in legend_items():
+            groups.setdefault(item["group"], []).append(_swatch(item))
+        columns = st.columns(len(groups))
+        for column, (group, rows) in zip(columns, groups.items(), strict=True):
+            column.html(f"<div style='font-size:12px'><b>{html.escape(group)}</b>{''.join(rows)}</div>")
+
+
+def _properties_table(feature: Feature, view: ViewFilter) -> pd.DataFrame:
+    props = feature.props.model_dump(
+        mode="json", exclude={"sources", "memberships", "statuses", "published_lengths", "id", "notes"}
+    )
+    rows = [("layer", feature.layer), ("id", feature.id)]
+    rows += [
+        (key, "" if value is None else ", ".join(map(str, value)) if isinstance(value, list) else str(value))
+        for key, value in props.items()
+    ]
+    if feature.length_km is not None:
+        rows.append(("length_km (geodesic, measured on the drawn line)", f"{feature.length_km:,.1f}"))
+    rows.append(("location accuracy", PRECISION_LABELS[feature.props.precision]))
+    return pd.DataFrame(rows, columns=["field", "value"])
+
+
+def _citation_list(catalog: Catalog, refs) -> None:
+    for number, citation in enumerate(resolve(refs, catalog.bibliography), start=1):
+        claim = full_citation(citation.entry, None, "markdown") if citation.entry else citation.source_id
+        st.markdown(f"{number}\\. {claim}  \n*Where:* {_md(citation.locator)} · *Supports:* {_md(citation.claim)}")
+
+
+def _md(text: str) -> str:
+    from .citations import _escape_markdown
+
+    return _escape_markdown(text)
+
+
+def feature_panel(catalog: Catalog, feature: Feature | None, view: ViewFilter) -> None:
+    st.subheader("Selected feature")
+    if feature is None:
+        st.info(
+            "Click a state, base, garrison, pipeline, border, event or disputed area on the map, or use ‘Find a feature’."
+        )
+        return
+    container = st.container(key="feature_panel")
+    with container:
+        st.markdown(f"**{_md(feature.name)}**  \n{_md(span_label(feature.props.start, feature.props.end))}")
+        if feature.props.notes:
+            st.caption(_md(feature.props.notes))
+        st.dataframe(_properties_table(feature, view), hide_index=True, width="stretch")
+        if feature.layer == "states":
+            memberships = visible_memberships(feature, ViewFilter(orgs=view.orgs))
+            st.markdown("**Membership history** (selected organizations)")
+            for m in memberships:
+                st.markdown(
+                    f"- {_md(ORGS[m.org])}: {_md(m.status)}, {_md(span_label(m.start, m.end))}"
+                    + (f" — {_md(m.notes)}" if m.notes else "")
+                )
+                with st.expander(f"Sources for {m.org} {m.status} {m.start}", expanded=False):
+                    _citation_list(catalog, m.sources)
+        if feature.layer == "disputed":
+            year = view.until if view.until is not None else view.year
+            record = disputed_status(feature, year) if year else None
+            st.markdown("**Status by period**")
+            for s in feature.props.statuses:
+                marker = " ← selected year" if record is s else ""
+                st.markdown(
+                    f"- {_md(span_label(s.start, s.end))}: {_md(s.status)} (held by {_md(s.controlled_by)}){marker}"
+                )
+        if feature.layer == "borders":
+            st.markdown("**Published lengths**")
+            for p in feature.props.published_lengths:
+                refs = ", ".join(
+                    short_citation(catalog.bibliography[r.id], r.locator)
+                    for r in p.sources
+                    if r.id in catalog.bibliography
+                )
+                st.markdown(f"- {p.km:,.1f} km{' (approx.)' if p.approximate else ''} — {_md(refs)}")
+        st.markdown("**Sources**")
+        _citation_list(catalog, feature.props.sources)
+
+
+def timeline(catalog: Catalog, view: ViewFilter) -> None:
+    with st.expander("Timeline of membership changes and events", expanded=False):
+        rows = timeline_rows(catalog, view.orgs)
+        if rows.empty:
+            st.write("Nothing to show for these organizations.")
+            return
+        year = view.until if view.until is not None else view.year
+        st.altair_chart(timeline_chart(rows, year, 1991, catalog.latest_year), width="stretch")
+
+
+def sources(catalog: Catalog, visible_ids: tuple[str, ...]) -> None:
+    cited: dict[str, None] = {}
+    for fid in visible_ids:
+        feature = catalog.get(fid)
+        if feature is not None:
+            for _, ref in feature.source_refs():
+                cited.setdefault(ref.id)
+    with st.expander(f"Sources of everything visible now ({len(cited)})", expanded=False):
+        entries = sorted(
+            (catalog.bibliography[i] for i in cited if i in catalog.bibliography), key=lambda e: short_citation(e)
+        )
+        for entry in entries:
+            st.markdown("- " + full_citation(entry, None, "markdown"))
+
+
+def problems(catalog: Catalog) -> None:
+    if not catalog.problems:
+        return
+    with st.expander(f"⚠️ Data problems ({len(catalog.problems)}): these features are kept off the map", expanded=True):
+        st.dataframe(
+            pd.DataFrame(
+                [(p.file, p.feature_id, p.field, p.message) for p in catalog.problems],
+                columns=["file", "feature", "field", "problem"],
+            ),
+            hide_index=True,
+            width="stretch",
+        )
