@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import panels
 from dashboard.layers import basemap_collection, build_deck
-from dashboard.loader import Catalog, load_catalog
+from dashboard.loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, Catalog, load_catalog
 from dashboard.schema import LAYERS, ORGS
 from dashboard.selection import ViewFilter
 from dashboard.viewstate import FIRST_YEAR, DashboardState, parse_query
@@ -24,8 +25,14 @@ st.set_page_config(page_title="CSTO & Kazakhstan–Russia map", page_icon="🗺�
 
 
 @st.cache_resource(show_spinner="Loading the sourced layers…")
+def load_cached(data_dir: str, bibliography: str) -> Catalog:
+    return load_catalog(Path(data_dir), Path(bibliography))
+
+
 def catalog() -> Catalog:
-    return load_catalog()
+    """DASHBOARD_DATA_DIR and DASHBOARD_BIBLIOGRAPHY point the app at another data set (tests)."""
+    data_dir = os.environ.get("DASHBOARD_DATA_DIR", str(GEODATA_DIR))
+    return load_cached(data_dir, os.environ.get("DASHBOARD_BIBLIOGRAPHY", str(BIBLIOGRAPHY_PATH)))
 
 
 @st.cache_resource

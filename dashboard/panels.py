@@ -8,7 +8,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from .citations import full_citation, resolve, short_citation
+from .citations import escape_markdown, full_citation, resolve, short_citation
 from .layers import PRECISION_LABELS
 from .layers import legend as legend_items
 from .loader import Catalog, Feature
@@ -88,9 +88,7 @@ def _citation_list(catalog: Catalog, refs) -> None:
 
 
 def _md(text: str) -> str:
-    from .citations import _escape_markdown
-
-    return _escape_markdown(text)
+    return escape_markdown(text)
 
 
 def feature_panel(catalog: Catalog, feature: Feature | None, view: ViewFilter) -> None:

@@ -1,0 +1,65 @@
+"""Shared fixtures: the shipped catalog, and small data sets written to tmp_path."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dashboard.loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, Catalog, load_catalog
+from dashboard.schema import LAYERS
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_IDS = ("bayzakova2004", "bayzakova2004-abstract", "rousseau2011", "edm2009-astana", "samay2019")
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def write_json(path: Path, document) -> Path:
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped layers and bibliography."""
+    target = tmp_path / "geodata"
+    target.mkdir()
+    for layer in LAYERS:
+        shutil.copy(GEODATA_DIR / f"{layer}.geojson", target / f"{layer}.geojson")
+    shutil.copy(BIBLIOGRAPHY_PATH, tmp_path / "bibliography.json")
+    return tmp_path
+
+
+def read_layer(directory: Path, layer: str) -> dict:
+    return json.loads((directory / "geodata" / f"{layer}.geojson").read_text(encoding="utf-8"))
+
+
+def write_layer(directory: Path, layer: str, document: dict) -> None:
+    write_json(directory / "geodata" / f"{layer}.geojson", document)
+
+
+def load_copy(directory: Path, **kwargs) -> Catalog:
+    return load_catalog(directory / "geodata", directory / "bibliography.json", **kwargs)
+
+
+def point_feature(feature_id: str, lon: float, lat: float, **props) -> dict:
+    """A valid base feature citing a seed, for building broken variants in tests."""
+    properties = {
+        "id": feature_id,
+        "name": "Test base",
+        "host_iso3": "KGZ",
+        "operator": "Russian Air Force",
+        "type": "air base",
+        "start": "2003",
+        "end": None,
+        "precision": "town",
+        "sources": [{"id": "samay2019", "locator": "para. 6", "claim": "test claim"}],
+    }
+    properties.update(props)
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}

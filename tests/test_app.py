@@ -1,0 +1,111 @@
+"""The app through Streamlit's AppTest: reads the deck spec the browser would receive."""
+
+import json
+
+import pytest
+from conftest import ROOT, read_layer, write_layer
+from streamlit.testing.v1 import AppTest
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+def deck(at: AppTest) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+def layer(at: AppTest, layer_id: str) -> dict:
+    return next(item for item in deck(at)["layers"] if item["id"] == layer_id)
+
+
+def state_statuses(at: AppTest) -> dict[str, str]:
+    return {f["properties"]["tt_title"]: f["properties"]["status"] for f in layer(at, "states")["data"]["features"]}
+
+
+@pytest.fixture()
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    return at.run()
+
+
+def test_default_run_raises_nothing_and_draws_every_layer(app):
+    assert not app.exception
+    ids = [item["id"] for item in deck(app)["layers"]]
+    for name in ("states", "bases", "garrisons", "pipelines", "borders", "events", "disputed"):
+        assert name in ids
+    assert deck(app)["initialViewState"]["zoom"] > 1
+    assert "mapStyle" not in deck(app) or not str(deck(app).get("mapStyle", "")).startswith("http")
+
+
+def test_moving_the_year_changes_uzbekistan(app):
+    for year, expected in ((1995, "member"), (2000, "former"), (2008, "member")):
+        app.slider(key="year").set_value(year).run()
+        assert state_statuses(app).get("Uzbekistan") == expected, year
+
+
+def test_organization_filter(app):
+    app.slider(key="year").set_value(2010).run()
+    assert "China" not in state_statuses(app)
+    app.multiselect(key="orgs").set_value(["SCO"]).run()
+    statuses = state_statuses(app)
+    assert statuses["China"] == "member" and "Armenia" not in statuses
+
+
+def test_layer_toggles_remove_layers(app):
+    app.multiselect(key="layers").set_value(["states", "bases"]).run()
+    ids = [item["id"] for item in deck(app)["layers"]]
+    assert "bases" in ids and "pipelines" not in ids and "events" not in ids
+
+
+def test_simulated_click_opens_the_citations(app):
+    app.session_state["map"] = {"selection": {"indices": {"bases": [0]}, "objects": {"bases": [{"id": "base-kant"}]}}}
+    app.run()
+    text = " ".join(m.value for m in app.markdown)
+    assert "Kant Air Base" in text
+    assert "Samay" in text or "Wikipedia" in text
+    assert app.query_params["feature"] == "base-kant"
+    selected = layer(app, "selected")
+    assert selected["data"]["features"][0]["geometry"]["type"] == "Point"
+
+
+def test_query_parameters_round_trip():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"year": "1995", "orgs": "CSTO,CIS", "layers": "states,bases", "feature": "base-kant"})
+    at.run()
+    assert at.slider(key="year").value == 1995
+    assert at.multiselect(key="orgs").value == ["CSTO", "CIS"]
+    assert at.session_state["selected"] == "base-kant"
+    assert at.query_params["year"] == "1995"
+    assert at.query_params["layers"] == "states,bases"
+
+
+def test_bad_url_values_fall_back_with_a_note():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"year": "1066", "orgs": "CSTO,WARSAW", "feature": "<script>"})
+    at.run()
+    assert not at.exception
+    note = at.warning[0].value
+    assert "1066" in note and "WARSAW" in note and "<script>" in note
+    assert at.slider(key="year").value == at.slider(key="year").max
+    assert at.multiselect(key="orgs").value == ["CSTO"]
+
+
+def test_range_mode_shows_anything_active_between_two_years(app):
+    app.toggle(key="range_mode").set_value(True).run()
+    app.slider(key="range").set_value((1995, 2000)).run()
+    names = {row["tt_title"] for row in layer(app, "bases")["data"]}
+    assert any("Vaziani" in n for n in names)  # handed over to Georgia in 2001
+
+
+def test_data_problems_panel_and_the_rest_still_renders(data_copy, monkeypatch):
+    document = read_layer(data_copy, "bases")
+    document["features"][0]["properties"]["start"] = "yesterday"
+    broken_id = document["features"][0]["properties"]["id"]
+    write_layer(data_copy, "bases", document)
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_copy / "geodata"))
+    monkeypatch.setenv("DASHBOARD_BIBLIOGRAPHY", str(data_copy / "bibliography.json"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("Data problems" in e.label for e in at.expander)
+    table = at.dataframe[-1].value
+    assert broken_id in set(table["feature"]) and "start" in set(table["field"])
+    assert len(layer(at, "bases")["data"]) > 10
