@@ -18,10 +18,12 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pycountry
 import shapely
 import topojson
+from shapely.affinity import translate
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping
 from shapely.ops import linemerge, unary_union
 
@@ -69,8 +71,29 @@ def split_crimea(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, Polygon]:
     return frame, crimea
 
 
+def _unwrap_antimeridian(polygon: Polygon):
+    """A ring that jumps from 180 to -180 (Chukotka, Wrangel Island) is read by GDAL
+    as a band round the whole globe; shift its western part east, repair, and cut it
+    back at 180 degrees."""
+    west, _, east, _ = polygon.bounds
+    if east - west <= 180:
+        return shapely.make_valid(polygon)
+    shifted = shapely.transform(polygon, lambda xy: np.where(xy[:, :1] < 0, xy + np.array([360.0, 0.0]), xy))
+    shifted = shapely.make_valid(shifted)
+    inside = shapely.clip_by_rect(shifted, -180, -90, 180, 90)
+    beyond = translate(shapely.clip_by_rect(shifted, 180, -90, 540, 90), xoff=-360)
+    return unary_union([inside, beyond])
+
+
+def repaired(geometry):
+    parts = getattr(geometry, "geoms", [geometry])
+    return polygons_only(unary_union([_unwrap_antimeridian(p) for p in parts]))
+
+
 def load_countries() -> gpd.GeoDataFrame:
     frame = gpd.read_file(VENDOR, layer="countries")
+    # Natural Earth's quantized TopoJSON has self-touching rings; repair every country.
+    frame["geometry"] = [repaired(g) for g in frame.geometry]
     frame["iso3"] = [iso3_of(i, n) for i, n in zip(frame["id"], frame["name"], strict=True)]
     # Baikonur is Kazakh territory leased to Russia: draw it as part of Kazakhstan.
     baikonur = frame.index[frame.name == "Baikonur"][0]

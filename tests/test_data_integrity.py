@@ -130,3 +130,12 @@ def test_at_least_twenty_bases_with_closed_ones(catalog):
     assert len(bases) >= 20
     gabala = next(f for f in bases if "gabala" in f.id)
     assert gabala.props.end.startswith("2012")
+
+
+def test_state_polygons_are_whole(catalog):
+    """Regression: the ring crossing the antimeridian once drew Russia with a gap at 65-69 N."""
+    russia = next(f for f in catalog.layer("states") if f.props.iso3 == "RUS")
+    area_km2 = abs(GEOD.geometry_area_perimeter(russia.geometry)[0]) / 1e6
+    assert 16.5e6 < area_km2 < 17.3e6  # Russia is about 17.1 million km2, Crimea (27,000 km2) excluded here
+    assert russia.geometry.contains(Point(100.0, 67.0))  # Evenkia, inside the former gap
+    assert all(f.geometry.is_valid for f in catalog.layer("states"))
