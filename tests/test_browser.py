@@ -1,0 +1,271 @@
+"""What a person sees, in Debian's Chromium driven by playwright.
+
+These tests skip only outside CI when Chromium is missing; with CI=true they must run.
+Screenshots land in test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, point_feature, read_layer, write_layer
+
+from dashboard.layers import INITIAL_VIEW
+from dashboard.loader import load_catalog
+from dashboard.selection import ViewFilter, is_visible
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--enable-unsafe-swiftshader",
+]
+PAYLOAD_NAME = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("CI=true but /usr/bin/chromium is missing: .ci/run must install Debian's chromium")
+    pytest.skip("Debian's chromium is not installed (these tests run in CI)", allow_module_level=True)
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            "--server.port", str(self.port), "--browser.serverPort", str(self.port),
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("streamlit did not start within 60 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    running = Server()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+class Watched:
+    """A page that records every request and every console error."""
+
+    def __init__(self, browser):
+        self.page: Page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def open(self, url: str) -> None:
+        self.page.goto(url)
+        self.page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=60_000)
+        self.settle()
+        self.page.wait_for_selector("[data-testid=stDeckGlJsonChart] canvas", timeout=60_000)
+        self.page.wait_for_timeout(1500)
+
+    def settle(self) -> None:
+        self.page.wait_for_timeout(300)
+        self.page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+
+    def outside_requests(self) -> list[str]:
+        local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+        return [url for url in self.requests if not url.startswith(local)]
+
+    def chart_png(self, name: str | None = None) -> bytes:
+        png = self.page.locator("[data-testid=stDeckGlJsonChart]").screenshot()
+        if name:
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / name).write_bytes(png)
+        return png
+
+
+def distinct_colours(png: bytes) -> int:
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(io.BytesIO(png), format="png")
+    flat = (pixels[..., :3] * 255).astype("uint8").reshape(-1, 3)
+    return len({tuple(p) for p in flat[:: max(1, len(flat) // 20000)]})
+
+
+def screen_position(page: Page, lon: float, lat: float) -> tuple[float, float]:
+    """Web Mercator, as deck.gl projects the initial view (512-pixel world at zoom 0)."""
+    box = page.locator("[data-testid=stDeckGlJsonChart] canvas").first.bounding_box()
+    scale = 512 * 2 ** INITIAL_VIEW["zoom"] / (2 * math.pi)
+
+    def mercator_y(latitude: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+    x = box["x"] + box["width"] / 2 + math.radians(lon - INITIAL_VIEW["longitude"]) * scale
+    y = box["y"] + box["height"] / 2 - (mercator_y(lat) - mercator_y(INITIAL_VIEW["latitude"])) * scale
+    return x, y
+
+
+def isolated_base(year: int, catalog=None):
+    """The visible base farthest from every other point, so a hover hits only it."""
+    catalog = catalog or load_catalog()
+    view = ViewFilter.make(year=year, layers=["bases"])
+    bases = [f for f in catalog.layer("bases") if is_visible(f, view) and 22 < f.geometry.y < 62 and 25 < f.geometry.x < 100]
+
+    def clearance(feature) -> float:
+        return min(feature.geometry.distance(other.geometry) for other in bases if other is not feature)
+
+    return max(bases, key=clearance)
+
+
+def test_page_loads_paints_the_map_and_stays_local(server, browser):
+    watched = Watched(browser)
+    watched.open(server.url)
+    png = watched.chart_png("default-view.png")
+    assert distinct_colours(png) > 20, "the map canvas looks blank"
+    watched.page.screenshot(path=str(ARTIFACTS / "default-page.png"), full_page=True)
+    assert watched.outside_requests() == []
+    assert watched.errors == []
+
+
+def test_moving_the_slider_changes_the_map(server, browser):
+    watched = Watched(browser)
+    watched.open(f"{server.url}/?year=2010&orgs=CSTO&layers=states")
+    before = watched.chart_png()
+    thumb = watched.page.locator("[data-testid=stSlider] input[type=range]").first
+    thumb.focus()
+    for _ in range(10):  # 2010 -> 2000: Uzbekistan is no longer a member
+        thumb.press("ArrowLeft")
+    watched.settle()
+    watched.page.wait_for_timeout(1500)
+    assert thumb.input_value() == "2000"
+    assert "year=2000" in watched.page.url
+    after = watched.chart_png("year-2000.png")
+    assert before != after
+    assert watched.errors == []
+
+
+def test_hover_shows_the_tooltip_and_click_opens_the_citations(server, browser):
+    base = isolated_base(2010)
+    watched = Watched(browser)
+    watched.open(f"{server.url}/?year=2010&orgs=CSTO&layers=bases")
+    x, y = screen_position(watched.page, base.geometry.x, base.geometry.y)
+    watched.page.mouse.move(x, y)
+    tooltip = watched.page.locator(".deck-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    assert base.name in tooltip.inner_text()
+    assert "Source:" in tooltip.inner_text()
+    watched.page.mouse.click(x, y)
+    watched.settle()
+    panel = watched.page.locator(".st-key-feature_panel")
+    panel.wait_for(timeout=20_000)
+    text = panel.inner_text()
+    assert base.name in text and "Sources" in text
+    assert any(ref.locator in text for ref in base.props.sources)
+    assert f"feature={base.id}" in watched.page.url
+    panel.scroll_into_view_if_needed()
+    watched.page.screenshot(path=str(ARTIFACTS / "citation-panel.png"), full_page=True)
+    assert watched.outside_requests() == []
+    assert watched.errors == []
+
+
+@pytest.fixture(scope="module")
+def payload_server(tmp_path_factory) -> Iterator[tuple[Server, object]]:
+    directory = tmp_path_factory.mktemp("payload")
+    (directory / "geodata").mkdir()
+    for path in (ROOT / "geodata").glob("*.geojson"):
+        shutil.copy(path, directory / "geodata" / path.name)
+    shutil.copy(ROOT / "sources" / "bibliography.json", directory / "bibliography.json")
+    document = read_layer(directory, "bases")
+    # A lone site in northern Kazakhstan, far from every other base.
+    document["features"].append(point_feature("test-payload", 69.0, 53.0, host_iso3="KAZ", name=PAYLOAD_NAME,
+                                              notes=PAYLOAD_NAME, start="2010"))
+    write_layer(directory, "bases", document)
+    catalog = load_catalog(directory / "geodata", directory / "bibliography.json")
+    assert catalog.problems == [], catalog.problems
+    running = Server({"DASHBOARD_DATA_DIR": str(directory / "geodata"),
+                      "DASHBOARD_BIBLIOGRAPHY": str(directory / "bibliography.json")})
+    yield running, catalog.get("test-payload")
+    running.stop()
+
+
+def test_html_payload_in_a_name_is_shown_as_text_and_runs_nothing(payload_server, browser):
+    server_with_payload, feature = payload_server
+    watched = Watched(browser)
+    watched.open(f"{server_with_payload.url}/?year=2012&orgs=CSTO&layers=bases")
+    x, y = screen_position(watched.page, feature.geometry.x, feature.geometry.y)
+    watched.page.mouse.move(x, y)
+    tooltip = watched.page.locator(".deck-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    assert PAYLOAD_NAME in tooltip.inner_text()
+    watched.page.mouse.click(x, y)
+    watched.settle()
+    panel = watched.page.locator(".st-key-feature_panel")
+    panel.wait_for(timeout=20_000)
+    assert PAYLOAD_NAME in panel.inner_text()
+    assert watched.page.evaluate("window.__xss") is None
+    assert watched.page.locator("img[src=x]").count() == 0
+    assert watched.outside_requests() == []
+
+
+def test_no_request_leaves_localhost_while_playing(server, browser):
+    watched = Watched(browser)
+    watched.open(f"{server.url}/?year=2015&layers=states,bases,pipelines")
+    watched.page.get_by_role("button", name="▶ Play").click()
+    watched.page.wait_for_timeout(4000)
+    watched.page.get_by_role("button", name="⏸ Pause").click()
+    watched.settle()
+    year = int(watched.page.locator("[data-testid=stSlider] input[type=range]").first.input_value())
+    assert year > 2015
+    assert watched.outside_requests() == []
+    assert watched.errors == []
+    json.dumps(watched.requests)  # recorded requests are plain strings
