@@ -1,4 +1,4 @@
-"""Command line: validate, export and list sources with the same loader as the app.
+"""Command line: validate, export, brief, map, diff and sources, with the same loader as the app.
 
 Errors are reported as one line each; no traceback reaches the user.
 """
@@ -33,14 +33,32 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=FORMATS, default="geojson")
     export.add_argument("-o", "--output", type=Path, help="file to write (stdout when omitted; required for kml/gpkg)")
 
+    brief = commands.add_parser("brief", help="a briefing PDF: map, feature table, changes and footnoted sources")
+    _add_filter_arguments(brief, year_required=True)
+    brief.add_argument("--compare-to", type=int, metavar="YEAR", help="also list what changed since this year")
+    brief.add_argument("-o", "--output", type=Path, required=True, help="the PDF to write")
+
+    static_map = commands.add_parser("map", help="a static map of a view (format from the suffix: .png or .svg)")
+    _add_filter_arguments(static_map, year_required=True)
+    static_map.add_argument("-o", "--output", type=Path, required=True, help="map.png or map.svg")
+
+    diff = commands.add_parser("diff", help="what changed between two years")
+    diff.add_argument("--from", dest="year_from", type=int, required=True, metavar="YEAR")
+    diff.add_argument("--to", dest="year_to", type=int, required=True, metavar="YEAR")
+    diff.add_argument(
+        "--org", action="append", choices=sorted(ORGS), metavar="CODE", help=f"one of {', '.join(ORGS)}; repeatable"
+    )
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.add_argument("-o", "--output", type=Path, help="file to write (stdout when omitted)")
+
     sources = commands.add_parser("sources", help="the bibliography")
     sources.add_argument("--format", choices=("csl-json", "bibtex"), default="csl-json")
     sources.add_argument("-o", "--output", type=Path)
     return parser
 
 
-def _add_filter_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, help="only what is active in this year")
+def _add_filter_arguments(parser: argparse.ArgumentParser, year_required: bool = False) -> None:
+    parser.add_argument("--year", type=int, required=year_required, help="only what is active in this year")
     parser.add_argument(
         "--org", action="append", choices=sorted(ORGS), metavar="CODE", help=f"one of {', '.join(ORGS)}; repeatable"
     )
@@ -101,7 +119,52 @@ def run_sources(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": run_validate, "export": run_export, "sources": run_sources}
+def run_brief(args: argparse.Namespace) -> int:
+    from .briefing import build_briefing_pdf
+
+    view = _view(args)
+    if args.output.suffix.lower() != ".pdf":
+        raise CliError(f"brief writes a PDF: {args.output} should end in .pdf")
+    if args.compare_to is not None and args.compare_to > args.year:
+        raise CliError(f"--compare-to {args.compare_to} is after --year {args.year}")
+    build_briefing_pdf(load_catalog(), view, args.output, compare_to=args.compare_to)
+    return 0
+
+
+def run_map(args: argparse.Namespace) -> int:
+    from .briefing import render_static_map
+
+    view = _view(args)
+    fmt = args.output.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise CliError(f"map writes .png or .svg (from the file name): {args.output}")
+    render_static_map(load_catalog(), view, args.output, fmt)
+    return 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from .compare import compare_years
+
+    try:
+        comparison = compare_years(load_catalog(), args.year_from, args.year_to, args.org)
+    except ValueError as error:
+        raise CliError(str(error)) from error
+    if args.format == "json":
+        text = json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = comparison.summary_text() + "\n"
+    _emit(text, args.output)
+    return 0
+
+
+COMMANDS = {
+    "validate": run_validate,
+    "export": run_export,
+    "brief": run_brief,
+    "map": run_map,
+    "diff": run_diff,
+    "sources": run_sources,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -125,8 +125,11 @@ def write_with_gdal(catalog: Catalog, view: ViewFilter, path: Path, fmt: str) ->
     rows = flat_rows(catalog, view)
     if not rows:
         raise ValueError("nothing to export for this filter")
+    # Rows of different layers have different keys: fill the gaps with "" (not NaN), so
+    # that the per-layer GeoPackage tables drop the columns their layer never uses.
+    columns = list(dict.fromkeys(key for row in rows for key in row if key != "wkt"))
     frame = gpd.GeoDataFrame(
-        [{k: v for k, v in row.items() if k != "wkt"} for row in rows],
+        [{key: row.get(key, "") for key in columns} for row in rows],
         geometry=[wkt.loads(row["wkt"]) for row in rows],
         crs="EPSG:4326",
     )
