@@ -12,6 +12,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import panels
+from dashboard.compare import compare_years
 from dashboard.layers import basemap_collection, build_deck
 from dashboard.loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, Catalog, load_catalog
 from dashboard.schema import LAYERS, ORGS
@@ -40,10 +41,15 @@ def basemap() -> dict:
     return basemap_collection()
 
 
-@st.cache_resource
-def cached_deck(_catalog: Catalog, view: ViewFilter, selected: str | None):
+@st.cache_resource(max_entries=256)
+def cached_deck(_catalog: Catalog, view: ViewFilter, selected: str | None, highlight: frozenset[str]):
     """Decks depend only on the view; replaying a year (or the slider) reuses them."""
-    return build_deck(_catalog, view, selected, basemap())
+    return build_deck(_catalog, view, selected, basemap(), highlight)
+
+
+@st.cache_resource(max_entries=64)
+def cached_comparison(_catalog: Catalog, year_from: int, year_to: int, orgs: tuple[str, ...] | None):
+    return compare_years(_catalog, year_from, year_to, orgs)
 
 
 def init_state(cat: Catalog) -> None:
@@ -57,6 +63,8 @@ def init_state(cat: Catalog) -> None:
         selected=state.feature,
         range_mode=state.range is not None,
         range=state.range or (FIRST_YEAR, cat.latest_year),
+        compare=state.compare is not None,
+        compare_to=state.compare if state.compare is not None else max(FIRST_YEAR, state.year - 10),
         url_notes=notes,
         playing=False,
         last_tick=0.0,
@@ -98,6 +106,9 @@ def sidebar(cat: Catalog) -> None:
         st.toggle("Range mode: anything active between two years", key="range_mode")
         if st.session_state.range_mode:
             st.slider("Active between", FIRST_YEAR, cat.latest_year, key="range")
+        st.toggle("Compare with another year", key="compare")
+        if st.session_state.compare:
+            st.slider("Compare with", FIRST_YEAR, cat.latest_year, key="compare_to")
         st.multiselect("Organizations", list(ORGS), key="orgs", format_func=lambda code: f"{code} – {ORGS[code]}")
         st.multiselect("Layers", list(LAYERS), key="layers")
         names = {f.id: f"{f.name} ({f.layer})" for f in cat.features}
@@ -157,7 +168,13 @@ def main() -> None:
     panels.view_caption(view)
 
     selected = st.session_state.selected
-    map_view = cached_deck(cat, view, selected)
+    compared = None
+    if st.session_state.compare:
+        year_to = view.until if view.until is not None else view.year
+        orgs = tuple(sorted(view.orgs)) if view.orgs else None
+        compared = cached_comparison(cat, st.session_state.compare_to, year_to, orgs)
+    highlight = frozenset(compared.changed_ids()) if compared else frozenset()
+    map_view = cached_deck(cat, view, selected, highlight)
     left, right = st.columns([3, 1.25], gap="medium")
     with left:
         st.pydeck_chart(map_view.deck, on_select="rerun", selection_mode="single-object", key=MAP_KEY, height=560)
@@ -165,6 +182,9 @@ def main() -> None:
     with right:
         panels.feature_panel(cat, cat.get(selected) if selected else None, view)
 
+    if compared is not None:
+        panels.comparison(compared)
+    panels.downloads(cat, view, map_view.visible_ids, st.session_state.compare_to if compared else None)
     panels.timeline(cat, view)
     panels.sources(cat, map_view.visible_ids)
     panels.problems(cat)
@@ -175,6 +195,7 @@ def main() -> None:
         layers=list(st.session_state.layers),
         feature=selected,
         range=tuple(st.session_state.range) if st.session_state.range_mode else None,
+        compare=st.session_state.compare_to if st.session_state.compare else None,
     )
     query = state.to_query()
     if st.query_params.to_dict() != query:

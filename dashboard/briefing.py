@@ -37,6 +37,7 @@ from .layers import (
     SELECTED_COLOR,
     STATUS_COLORS,
     STATUS_LABELS,
+    disputed_fill,
     legend,
 )
 from .loader import BASEMAP_PATH, BIBLIOGRAPHY_PATH, GEODATA_DIR, ROOT, Catalog, Feature
@@ -145,16 +146,6 @@ class _Drawn:
 
     labels: set[str]
     outside: list[str]
-
-
-def _disputed_fill(catalog: Catalog, feature: Feature, year: int, orgs: frozenset[str] | None) -> list[int]:
-    # Same rule as layers.build_deck: while the de jure state holds the area it is painted as that state.
-    record = disputed_status(feature, year)
-    if record is not None and record.de_jure_control:
-        host = next((s for s in catalog.layer("states") if s.props.iso3 == feature.props.de_jure_iso3), None)
-        status = state_status(host, year, orgs) if host else None
-        return STATUS_COLORS[status] if status else [236, 233, 226, 255]
-    return DISPUTED_COLOR
 
 
 def _dodge(points: list[tuple[str, float, float]], spacing: float) -> dict[str, tuple[float, float]]:
@@ -292,7 +283,7 @@ def _draw(
 
     areas = [f for f in visible if f.layer == "disputed" and f.geometry.geom_type != "Point"]
     if areas:
-        fills = [_rgba(_disputed_fill(catalog, f, year, view.orgs)) for f in areas]
+        fills = [_rgba(disputed_fill(catalog, f, year, view.orgs)) for f in areas]
         _plot(
             ax,
             _project([f.geometry for f in areas], bounds),

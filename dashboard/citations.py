@@ -52,8 +52,7 @@ def full_citation(entry: CslEntry, locator: str | None = None, fmt: Format = "te
     names = _names(entry)
     if names:
         parts.append(escape("; ".join(names)) + ".")
-    issued = entry.issued.as_text() if entry.issued else "n.d."
-    parts.append(escape(issued) + ".")
+    parts.append(escape(entry.issued.as_text()) + "." if entry.issued else "n.d.")
     title = escape(entry.title)
     parts.append(f"“{title}”." if entry.type != "book" else f"{title}.")
     container = entry.container_title

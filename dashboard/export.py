@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,18 @@ def to_csv(catalog: Catalog, view: ViewFilter) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def export_bytes(catalog: Catalog, view: ViewFilter, fmt: str) -> bytes:
+    """Any export format as bytes, for download buttons."""
+    if fmt == "geojson":
+        return to_geojson(catalog, view).encode("utf-8")
+    if fmt == "csv":
+        return to_csv(catalog, view).encode("utf-8")
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"export.{fmt}"
+        write_with_gdal(catalog, view, path, fmt)
+        return path.read_bytes()
 
 
 def write_with_gdal(catalog: Catalog, view: ViewFilter, path: Path, fmt: str) -> None:

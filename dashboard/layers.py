@@ -67,6 +67,7 @@ ROUTE_COLORS: dict[str, Color] = {"through_russia": [200, 40, 40, 210], "bypassi
 BORDER_COLOR: Color = [120, 0, 0, 255]
 DISPUTED_COLOR: Color = [150, 110, 170, 150]
 SELECTED_COLOR: Color = [255, 0, 180, 255]
+HIGHLIGHT_COLOR: Color = [255, 0, 255, 200]
 # Radius of the translucent halo that shows how well a point is located.
 UNCERTAINTY_METERS = {"exact": 0, "town": 15_000, "region": 60_000, "country": 150_000}
 PRECISION_LABELS = {
@@ -98,6 +99,20 @@ class CompactDeck(pdk.Deck):
 def basemap_collection(path: Path = DISPLAY_BASEMAP_PATH) -> dict[str, Any]:
     """Natural Earth land, already clipped to the region and coarsened by `make data`."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+LAND_COLOR: Color = [236, 233, 226, 255]
+
+
+def disputed_fill(catalog: Catalog, feature: Feature, year: int, orgs: frozenset[str] | None) -> Color:
+    """While the de jure state holds the area it is painted as that state; otherwise
+    as disputed, so Crimea is never painted as Russian or as CSTO territory."""
+    record = disputed_status(feature, year)
+    if record is None or not record.de_jure_control:
+        return DISPUTED_COLOR
+    host = next((s for s in catalog.layer("states") if s.props.iso3 == feature.props.de_jure_iso3), None)
+    status = state_status(host, year, orgs) if host else None
+    return STATUS_COLORS[status] if status else LAND_COLOR
 
 
 def _short_source(feature: Feature, catalog: Catalog) -> str:
@@ -217,6 +232,25 @@ def _symbol_layers(layer_id: str, rows: list[dict[str, Any]], radius: int, picka
     ]
 
 
+def _outline_layer(layer_id: str, features: list[Feature], color: Color, width: int) -> pdk.Layer:
+    return pdk.Layer(
+        "GeoJsonLayer",
+        id=layer_id,
+        data={
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {}, "geometry": mapping(f.geometry)} for f in features],
+        },
+        filled=False,
+        stroked=True,
+        get_line_color=color,
+        line_width_min_pixels=width,
+        point_type="'circle'",
+        get_point_radius=14,
+        point_radius_units="'pixels'",
+        pickable=False,
+    )
+
+
 @dataclass(frozen=True)
 class MapView:
     """Everything the app needs to draw one view."""
@@ -230,6 +264,7 @@ def build_deck(
     view: ViewFilter,
     selected_id: str | None = None,
     basemap: dict[str, Any] | None = None,
+    highlight_ids: frozenset[str] = frozenset(),
 ) -> MapView:
     """The deck for a view. In range mode the states are coloured for the last year."""
     year = view.until if view.until is not None else (view.year if view.year is not None else catalog.latest_year)
@@ -241,7 +276,7 @@ def build_deck(
             data=basemap if basemap is not None else basemap_collection(),
             filled=True,
             stroked=True,
-            get_fill_color=[236, 233, 226, 255],
+            get_fill_color=LAND_COLOR,
             get_line_color=[255, 255, 255, 255],
             line_width_min_pixels=0.5,
             pickable=False,
@@ -275,12 +310,7 @@ def build_deck(
             record = disputed_status(feature, year)
             status = record.status if record else "No status recorded for this year"
             row = _tooltip_fields(feature, catalog, "Disputed or breakaway area", status)
-            fill = DISPUTED_COLOR
-            if record is not None and record.de_jure_control:
-                host = next((s for s in catalog.layer("states") if s.props.iso3 == feature.props.de_jure_iso3), None)
-                host_status = state_status(host, year, view.orgs) if host else None
-                fill = STATUS_COLORS[host_status] if host_status else [236, 233, 226, 255]
-            row["fill"] = fill
+            row["fill"] = disputed_fill(catalog, feature, year, view.orgs)
             rows.append({"type": "Feature", "properties": row, "geometry": mapping(feature.geometry)})
         layers.append(
             pdk.Layer(
@@ -407,26 +437,12 @@ def build_deck(
         layers.append(_halo_layer(f"{layer_id}-uncertainty", rows))
         layers.extend(_symbol_layers(layer_id, rows, radius=6 if layer_id == "events" else 9))
 
+    changed = [catalog.get(fid) for fid in sorted(highlight_ids) if fid in shown and catalog.get(fid)]
+    if changed:
+        layers.append(_outline_layer("changes", changed, HIGHLIGHT_COLOR, width=2))
     selected = catalog.get(selected_id) if selected_id else None
     if selected is not None and selected.id in shown:
-        layers.append(
-            pdk.Layer(
-                "GeoJsonLayer",
-                id="selected",
-                data={
-                    "type": "FeatureCollection",
-                    "features": [{"type": "Feature", "properties": {}, "geometry": mapping(selected.geometry)}],
-                },
-                filled=False,
-                stroked=True,
-                get_line_color=SELECTED_COLOR,
-                line_width_min_pixels=3,
-                point_type="'circle'",
-                get_point_radius=14,
-                point_radius_units="'pixels'",
-                pickable=False,
-            )
-        )
+        layers.append(_outline_layer("selected", [selected], SELECTED_COLOR, width=3))
 
     deck = CompactDeck(
         layers=layers,

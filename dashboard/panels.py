@@ -4,6 +4,8 @@ renderer (st.dataframe, st.text, or citations' markdown form); none is raw HTML.
 from __future__ import annotations
 
 import html
+import io
+import json
 
 import pandas as pd
 import streamlit as st
@@ -173,3 +175,106 @@ def problems(catalog: Catalog) -> None:
             hide_index=True,
             width="stretch",
         )
+
+
+def _cited_entries(catalog: Catalog, visible_ids: tuple[str, ...]) -> list:
+    cited: dict[str, None] = {}
+    for fid in visible_ids:
+        feature = catalog.get(fid)
+        if feature is not None:
+            for _, ref in feature.source_refs():
+                cited.setdefault(ref.id)
+    return [catalog.bibliography[i] for i in cited if i in catalog.bibliography]
+
+
+def comparison(result) -> None:
+    """What changed between the comparison year and the year shown."""
+    with st.expander(f"What changed {result.year_from} → {result.year_to}", expanded=True):
+        st.text(result.summary_text())
+        rows = [
+            (org.org, kind, c.name, c.before or "—", c.after or "—")
+            for org in result.by_org
+            for kind, changes in (("joined", org.joined), ("left", org.left), ("status changed", org.status_changed))
+            for c in changes
+        ]
+        rows += [
+            (layer.layer, kind, c.name, c.start, c.end or "present")
+            for layer in result.layers
+            for kind, changes in (
+                ("opened", layer.opened),
+                ("closed", layer.closed),
+                ("came and went", layer.came_and_went),
+            )
+            for c in changes
+        ]
+        if rows:
+            st.dataframe(
+                pd.DataFrame(rows, columns=["organization / layer", "change", "name", "before / start", "after / end"]),
+                hide_index=True,
+                width="stretch",
+            )
+        st.caption("Changed features are outlined in magenta on the map.")
+
+
+def downloads(catalog: Catalog, view: ViewFilter, visible_ids: tuple[str, ...], compare_to: int | None) -> None:
+    """Every format analysts use, for exactly what the map shows. Files are built only
+    when a button is pressed (deferred callables), so reruns stay fast."""
+    from .briefing import build_briefing_pdf, render_static_map
+    from .citations import to_bibtex, to_csl_json
+    from .export import export_bytes
+
+    stem = f"csto-map-{view.year}" + (f"-{view.until}" if view.until is not None else "")
+
+    def static_map(fmt: str):
+        def build() -> bytes:
+            buffer = io.BytesIO()
+            render_static_map(catalog, view, buffer, fmt=fmt)
+            return buffer.getvalue()
+
+        return build
+
+    entries = _cited_entries(catalog, visible_ids)
+    files = [
+        ("GeoJSON", lambda: export_bytes(catalog, view, "geojson"), "geojson", "application/geo+json"),
+        ("CSV", lambda: export_bytes(catalog, view, "csv"), "csv", "text/csv"),
+        (
+            "KML (Google Earth)",
+            lambda: export_bytes(catalog, view, "kml"),
+            "kml",
+            "application/vnd.google-earth.kml+xml",
+        ),
+        ("GeoPackage (QGIS)", lambda: export_bytes(catalog, view, "gpkg"), "gpkg", "application/geopackage+sqlite3"),
+        ("Map PNG", static_map("png"), "png", "image/png"),
+        ("Map SVG", static_map("svg"), "svg", "image/svg+xml"),
+        (
+            "Sources CSL-JSON",
+            lambda: json.dumps(to_csl_json(entries), ensure_ascii=False, indent=1),
+            "csl.json",
+            "application/json",
+        ),
+        ("Sources BibTeX", lambda: to_bibtex(entries), "bib", "application/x-bibtex"),
+    ]
+    with st.expander("Briefing outputs and downloads", expanded=False):
+        st.caption("Each file holds what the map shows now: same year, organizations and layers.")
+        columns = st.columns(4)
+        for index, (label, build, suffix, mime) in enumerate(files):
+            columns[index % 4].download_button(
+                label, data=build, file_name=f"{stem}.{suffix}", mime=mime, key=f"download_{suffix}", width="stretch"
+            )
+        key = (view, compare_to)
+        if st.button("Prepare the briefing pack (PDF)", key="make_brief"):
+            with st.status("Building the briefing pack…", expanded=True) as status:
+                st.write("Drawing the map, tabulating the features, numbering the footnotes…")
+                buffer = io.BytesIO()
+                build_briefing_pdf(catalog, view, buffer, compare_to=compare_to)
+                st.session_state.brief_pdf = (key, buffer.getvalue())
+                status.update(label="Briefing pack ready", state="complete", expanded=False)
+        prepared = st.session_state.get("brief_pdf")
+        if prepared and prepared[0] == key:
+            st.download_button(
+                "Download the briefing pack (PDF)",
+                data=prepared[1],
+                file_name=f"{stem}-briefing.pdf",
+                mime="application/pdf",
+                key="download_pdf",
+            )

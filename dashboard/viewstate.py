@@ -21,6 +21,7 @@ class DashboardState:
     layers: list[str] = field(default_factory=lambda: list(LAYERS))
     feature: str | None = None
     range: tuple[int, int] | None = None
+    compare: int | None = None
 
     def to_query(self) -> dict[str, str]:
         query = {"year": str(self.year), "orgs": ",".join(self.orgs), "layers": ",".join(self.layers)}
@@ -28,6 +29,8 @@ class DashboardState:
             query["feature"] = self.feature
         if self.range:
             query["range"] = f"{self.range[0]}-{self.range[1]}"
+        if self.compare is not None:
+            query["compare"] = str(self.compare)
         return query
 
 
@@ -76,4 +79,12 @@ def parse_query(params: Mapping[str, str], last_year: int, known_ids: set[str]) 
             )
         else:
             state.range = (years[0], years[1])
+    if "compare" in params:
+        compare = _year(params["compare"], last_year)
+        if compare is None:
+            notes.append(
+                f"compare year {params['compare']!r} is not a year from {FIRST_YEAR} to {last_year}; comparison off"
+            )
+        else:
+            state.compare = compare
     return state, notes

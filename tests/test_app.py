@@ -109,3 +109,28 @@ def test_data_problems_panel_and_the_rest_still_renders(data_copy, monkeypatch):
     table = at.dataframe[-1].value
     assert broken_id in set(table["feature"]) and "start" in set(table["field"])
     assert len(layer(at, "bases")["data"]) > 10
+
+
+def test_compare_view_names_who_left_and_outlines_the_changes():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"year": "2000", "orgs": "CSTO", "compare": "1998"})
+    at.run()
+    assert at.toggle(key="compare").value is True
+    summary = at.text[0].value
+    assert "CSTO: 3 left (Azerbaijan, Georgia, Uzbekistan)" in summary
+    outlined = layer(at, "changes")["data"]["features"]
+    assert len(outlined) >= 3
+    assert at.query_params["compare"] == "1998"
+
+
+def test_download_buttons_for_every_format_and_the_briefing_pack(app):
+    labels = {button.proto.label for button in app.get("download_button")}
+    for expected in ("GeoJSON", "CSV", "KML (Google Earth)", "GeoPackage (QGIS)", "Map PNG", "Map SVG",
+                     "Sources CSL-JSON", "Sources BibTeX"):
+        assert expected in labels
+    app.slider(key="year").set_value(2010).run()
+    app.button(key="make_brief").click().run(timeout=120)
+    assert not app.exception
+    assert "Download the briefing pack (PDF)" in {b.proto.label for b in app.get("download_button")}
+    _, pdf = app.session_state["brief_pdf"]
+    assert pdf.startswith(b"%PDF")

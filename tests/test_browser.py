@@ -269,3 +269,31 @@ def test_no_request_leaves_localhost_while_playing(server, browser):
     assert watched.outside_requests() == []
     assert watched.errors == []
     json.dumps(watched.requests)  # recorded requests are plain strings
+
+
+def test_downloads_and_briefing_pack_in_the_browser(server, browser, tmp_path):
+    watched = Watched(browser)
+    watched.open(f"{server.url}/?year=2000&orgs=CSTO&compare=1998")
+    page = watched.page
+    assert "3 left (Azerbaijan, Georgia, Uzbekistan)" in page.get_by_text("CSTO: 3 left").inner_text()
+    page.get_by_text("Briefing outputs and downloads").click()
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="GeoJSON").click()
+    collection = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    states = sorted(f["properties"]["iso3"] for f in collection["features"] if f["properties"]["layer"] == "states")
+    assert states == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="KML (Google Earth)").click()
+    assert b"<kml" in Path(download.value.path()).read_bytes()[:500]
+    page.get_by_role("button", name="Prepare the briefing pack (PDF)").click()
+    page.get_by_role("button", name="Download the briefing pack (PDF)").wait_for(timeout=120_000)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download the briefing pack (PDF)").click()
+    pdf = Path(download.value.path())
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "Uzbekistan" in text and "Bayzakova" in text
+    page.screenshot(path=str(ARTIFACTS / "compare-and-downloads.png"), full_page=True)
+    assert watched.outside_requests() == []
+    assert watched.errors == []
