@@ -21,6 +21,7 @@ from dashboard.viewstate import FIRST_YEAR, DashboardState, parse_query
 
 SPEEDS = {"Slow (2 s per year)": 2.0, "Normal (1 s per year)": 1.0, "Fast (0.5 s per year)": 0.5}
 MAP_KEY = "map"
+SECTIONS = ["Legend", "Timeline", "Sources", "Downloads"]
 
 st.set_page_config(page_title="CSTO & Kazakhstan–Russia map", page_icon="🗺️", layout="wide")
 
@@ -66,6 +67,7 @@ def init_state(cat: Catalog) -> None:
         compare=state.compare is not None,
         compare_to=state.compare if state.compare is not None else max(FIRST_YEAR, state.year - 10),
         url_notes=notes,
+        section="Legend",
         playing=False,
         last_tick=0.0,
         last_map_pick=None,
@@ -178,15 +180,20 @@ def main() -> None:
     left, right = st.columns([3, 1.25], gap="medium")
     with left:
         st.pydeck_chart(map_view.deck, on_select="rerun", selection_mode="single-object", key=MAP_KEY, height=560)
-        panels.legend()
+        # One panel below the map at a time: the others cost nothing on a year change.
+        section = st.segmented_control("Below the map", SECTIONS, key="section", label_visibility="collapsed")
+        if section == "Legend":
+            panels.legend()
+        elif section == "Timeline":
+            panels.timeline(cat, view)
+        elif section == "Sources":
+            panels.sources(cat, map_view.visible_ids)
+        elif section == "Downloads":
+            panels.downloads(cat, view, map_view.visible_ids, st.session_state.compare_to if compared else None)
     with right:
+        if compared is not None:
+            panels.comparison(compared)
         panels.feature_panel(cat, cat.get(selected) if selected else None, view)
-
-    if compared is not None:
-        panels.comparison(compared)
-    panels.downloads(cat, view, map_view.visible_ids, st.session_state.compare_to if compared else None)
-    panels.timeline(cat, view)
-    panels.sources(cat, map_view.visible_ids)
     panels.problems(cat)
 
     state = DashboardState(

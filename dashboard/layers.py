@@ -14,9 +14,7 @@ from typing import Any
 
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
-from shapely.geometry import mapping
 
-from .citations import resolve
 from .loader import BASEMAP_PATH, Catalog, Feature
 from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
 from .timefilter import span_label
@@ -115,12 +113,11 @@ def disputed_fill(catalog: Catalog, feature: Feature, year: int, orgs: frozenset
     return STATUS_COLORS[status] if status else LAND_COLOR
 
 
-def _short_source(feature: Feature, catalog: Catalog) -> str:
-    citations = resolve(feature.props.sources, catalog.bibliography)
-    # Prefer a seed or the first non-Natural-Earth source: the base data is cited in the panel.
-    preferred = [c for c in citations if not c.source_id.startswith("naturalearth")] or citations
-    more = f" (+{len(citations) - 1} more)" if len(citations) > 1 else ""
-    return preferred[0].short + more
+@lru_cache(maxsize=64)
+def _display_paths(feature: Feature) -> list[list[list[float]]]:
+    """The border is stored at full 1:10m detail for measuring; the browser gets less."""
+    display = feature.geometry.simplify(BORDER_DISPLAY_TOLERANCE_DEG)
+    return [[[round(x, 3), round(y, 3)] for x, y in line.coords] for line in getattr(display, "geoms", [display])]
 
 
 def _tooltip_fields(feature: Feature, catalog: Catalog, kind: str, status: str) -> dict[str, str]:
@@ -130,7 +127,7 @@ def _tooltip_fields(feature: Feature, catalog: Catalog, kind: str, status: str) 
         "tt_kind": kind,
         "tt_dates": span_label(feature.props.start, feature.props.end),
         "tt_status": status,
-        "tt_source": _short_source(feature, catalog),
+        "tt_source": catalog.short_sources[feature.id],
     }
 
 
@@ -151,7 +148,7 @@ def _state_rows(catalog: Catalog, view: ViewFilter, year: int) -> list[dict[str,
         properties["tt_dates"] = f"status in {year}: {STATUS_LABELS[status].lower()}"
         properties["fill"] = STATUS_COLORS[status]
         properties["status"] = status
-        features.append({"type": "Feature", "properties": properties, "geometry": mapping(state.geometry)})
+        features.append({"type": "Feature", "properties": properties, "geometry": state.geojson_geometry})
     return features
 
 
@@ -238,7 +235,7 @@ def _outline_layer(layer_id: str, features: list[Feature], color: Color, width: 
         id=layer_id,
         data={
             "type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": {}, "geometry": mapping(f.geometry)} for f in features],
+            "features": [{"type": "Feature", "properties": {}, "geometry": f.geojson_geometry} for f in features],
         },
         filled=False,
         stroked=True,
@@ -311,7 +308,7 @@ def build_deck(
             status = record.status if record else "No status recorded for this year"
             row = _tooltip_fields(feature, catalog, "Disputed or breakaway area", status)
             row["fill"] = disputed_fill(catalog, feature, year, view.orgs)
-            rows.append({"type": "Feature", "properties": row, "geometry": mapping(feature.geometry)})
+            rows.append({"type": "Feature", "properties": row, "geometry": feature.geojson_geometry})
         layers.append(
             pdk.Layer(
                 "GeoJsonLayer",
@@ -338,10 +335,7 @@ def build_deck(
             published = ", ".join(f"{p.km:,.0f} km" for p in feature.props.published_lengths[:1])
             status = f"Measured {feature.length_km:,.0f} km ({feature.props.scale}); a source gives {published}"
             row = _tooltip_fields(feature, catalog, "Land border", status)
-            display = feature.geometry.simplify(BORDER_DISPLAY_TOLERANCE_DEG)
-            row["path"] = [
-                [[round(x, 3), round(y, 3)] for x, y in line.coords] for line in getattr(display, "geoms", [display])
-            ]
+            row["path"] = _display_paths(feature)
             row["label"] = f"Kazakhstan–Russia border: {feature.length_km:,.0f} km measured · {published} per source"
             middle = (
                 feature.geometry.interpolate(0.5, normalized=True) if hasattr(feature.geometry, "interpolate") else None

@@ -17,10 +17,11 @@ from typing import Any
 from pydantic import ValidationError
 from pyproj import Geod
 from shapely import STRtree
-from shapely.geometry import shape
+from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
+from .citations import resolve
 from .schema import (
     GEOMETRY_TYPES,
     LAYERS,
@@ -73,6 +74,11 @@ class Feature:
         return PartialDate.parse(self.props.start)
 
     @cached_property
+    def geojson_geometry(self) -> dict[str, Any]:
+        """The geometry as a GeoJSON dict, computed once: maps are rebuilt every rerun."""
+        return mapping(self.geometry)
+
+    @cached_property
     def length_km(self) -> float | None:
         """Geodesic length on the WGS84 ellipsoid, for lines only."""
         if self.geometry.geom_type not in ("LineString", "MultiLineString"):
@@ -103,6 +109,18 @@ class Catalog:
     @cached_property
     def _by_id(self) -> dict[str, Feature]:
         return {f.id: f for f in self.features}
+
+    @cached_property
+    def short_sources(self) -> dict[str, str]:
+        """The short citation shown in each feature's tooltip, rendered once."""
+        labels = {}
+        for feature in self.features:
+            citations = resolve(feature.props.sources, self.bibliography)
+            # The base data (Natural Earth) is cited in the panel; prefer the first other source.
+            preferred = [c for c in citations if not c.source_id.startswith("naturalearth")] or citations
+            more = f" (+{len(citations) - 1} more)" if len(citations) > 1 else ""
+            labels[feature.id] = preferred[0].short + more
+        return labels
 
     @cached_property
     def latest_year(self) -> int:

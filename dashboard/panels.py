@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import json
+from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
@@ -57,15 +58,22 @@ def _swatch(item: dict) -> str:
     return f"<div style='margin:2px 0'>{box} {html.escape(item['label'])}</div>"
 
 
+@lru_cache(maxsize=1)
+def _legend_html() -> str:
+    groups: dict[str, list[str]] = {}
+    for item in legend_items():
+        groups.setdefault(item["group"], []).append(_swatch(item))
+    columns = "".join(
+        f"<div style='flex:1 1 150px;min-width:140px'><b>{html.escape(group)}</b>{''.join(rows)}</div>"
+        for group, rows in groups.items()
+    )
+    return f"<div style='display:flex;flex-wrap:wrap;gap:12px;font-size:12px'>{columns}</div>"
+
+
 def legend() -> None:
-    """The legend is built from constants in layers.py, not from data."""
-    with st.expander("Legend", expanded=True):
-        groups: dict[str, list[str]] = {}
-        for item in legend_items():
-            groups.setdefault(item["group"], []).append(_swatch(item))
-        columns = st.columns(len(groups))
-        for column, (group, rows) in zip(columns, groups.items(), strict=True):
-            column.html(f"<div style='font-size:12px'><b>{html.escape(group)}</b>{''.join(rows)}</div>")
+    """Built from constants in layers.py, never from data; one element, rendered once."""
+    with st.container(border=True):
+        st.html(_legend_html())
 
 
 def _properties_table(feature: Feature, view: ViewFilter) -> pd.DataFrame:
@@ -139,7 +147,10 @@ def feature_panel(catalog: Catalog, feature: Feature | None, view: ViewFilter) -
 
 
 def timeline(catalog: Catalog, view: ViewFilter) -> None:
-    with st.expander("Timeline of membership changes and events", expanded=False):
+    with st.container(border=True):
+        st.markdown(
+            "**Timeline of membership changes and events** (selected organizations; the line marks the year shown)"
+        )
         rows = timeline_rows(catalog, view.orgs)
         if rows.empty:
             st.write("Nothing to show for these organizations.")
@@ -155,7 +166,8 @@ def sources(catalog: Catalog, visible_ids: tuple[str, ...]) -> None:
         if feature is not None:
             for _, ref in feature.source_refs():
                 cited.setdefault(ref.id)
-    with st.expander(f"Sources of everything visible now ({len(cited)})", expanded=False):
+    with st.container(border=True):
+        st.markdown(f"**Sources of everything visible now** ({len(cited)})")
         entries = sorted(
             (catalog.bibliography[i] for i in cited if i in catalog.bibliography), key=lambda e: short_citation(e)
         )
@@ -189,7 +201,8 @@ def _cited_entries(catalog: Catalog, visible_ids: tuple[str, ...]) -> list:
 
 def comparison(result) -> None:
     """What changed between the comparison year and the year shown."""
-    with st.expander(f"What changed {result.year_from} → {result.year_to}", expanded=True):
+    with st.container(border=True):
+        st.markdown(f"**What changed {result.year_from} → {result.year_to}**")
         st.text(result.summary_text())
         rows = [
             (org.org, kind, c.name, c.before or "—", c.after or "—")
@@ -254,7 +267,8 @@ def downloads(catalog: Catalog, view: ViewFilter, visible_ids: tuple[str, ...], 
         ),
         ("Sources BibTeX", lambda: to_bibtex(entries), "bib", "application/x-bibtex"),
     ]
-    with st.expander("Briefing outputs and downloads", expanded=False):
+    with st.container(border=True):
+        st.markdown("**Briefing outputs and downloads**")
         st.caption("Each file holds what the map shows now: same year, organizations and layers.")
         columns = st.columns(4)
         for index, (label, build, suffix, mime) in enumerate(files):

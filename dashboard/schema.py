@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -68,6 +69,10 @@ class PartialDate:
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
+        return _parse_date(text)
+
+    @classmethod
+    def _parse_uncached(cls, text: str) -> PartialDate:
         match = _DATE_RE.match(text)
         if not match:
             raise ValueError(f"{text!r} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -86,6 +91,12 @@ class PartialDate:
             if self.day:
                 text += f"-{self.day:02d}"
         return text
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> PartialDate:
+    """Dates are parsed on every map rebuild; the same few hundred strings recur."""
+    return PartialDate._parse_uncached(text)
 
 
 def _check_date(value: str) -> str:
