@@ -124,9 +124,19 @@ def test_compare_view_names_who_left_and_outlines_the_changes():
 
 
 def test_download_buttons_for_every_format_and_the_briefing_pack(app):
+    assert not app.get("download_button")  # built only when asked for
+    app.segmented_control(key="section").set_value("Downloads").run()
     labels = {button.proto.label for button in app.get("download_button")}
-    for expected in ("GeoJSON", "CSV", "KML (Google Earth)", "GeoPackage (QGIS)", "Map PNG", "Map SVG",
-                     "Sources CSL-JSON", "Sources BibTeX"):
+    for expected in (
+        "GeoJSON",
+        "CSV",
+        "KML (Google Earth)",
+        "GeoPackage (QGIS)",
+        "Map PNG",
+        "Map SVG",
+        "Sources CSL-JSON",
+        "Sources BibTeX",
+    ):
         assert expected in labels
     app.slider(key="year").set_value(2010).run()
     app.button(key="make_brief").click().run(timeout=120)

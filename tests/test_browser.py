@@ -60,8 +60,15 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-            "--server.port", str(self.port), "--browser.serverPort", str(self.port),
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(self.port),
+            "--browser.serverPort",
+            str(self.port),
         ]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -159,7 +166,9 @@ def isolated_base(year: int, catalog=None):
     """The visible base farthest from every other point, so a hover hits only it."""
     catalog = catalog or load_catalog()
     view = ViewFilter.make(year=year, layers=["bases"])
-    bases = [f for f in catalog.layer("bases") if is_visible(f, view) and 22 < f.geometry.y < 62 and 25 < f.geometry.x < 100]
+    bases = [
+        f for f in catalog.layer("bases") if is_visible(f, view) and 22 < f.geometry.y < 62 and 25 < f.geometry.x < 100
+    ]
 
     def clearance(feature) -> float:
         return min(feature.geometry.distance(other.geometry) for other in bases if other is not feature)
@@ -227,13 +236,18 @@ def payload_server(tmp_path_factory) -> Iterator[tuple[Server, object]]:
     shutil.copy(ROOT / "sources" / "bibliography.json", directory / "bibliography.json")
     document = read_layer(directory, "bases")
     # A lone site in northern Kazakhstan, far from every other base.
-    document["features"].append(point_feature("test-payload", 69.0, 53.0, host_iso3="KAZ", name=PAYLOAD_NAME,
-                                              notes=PAYLOAD_NAME, start="2010"))
+    document["features"].append(
+        point_feature("test-payload", 69.0, 53.0, host_iso3="KAZ", name=PAYLOAD_NAME, notes=PAYLOAD_NAME, start="2010")
+    )
     write_layer(directory, "bases", document)
     catalog = load_catalog(directory / "geodata", directory / "bibliography.json")
     assert catalog.problems == [], catalog.problems
-    running = Server({"DASHBOARD_DATA_DIR": str(directory / "geodata"),
-                      "DASHBOARD_BIBLIOGRAPHY": str(directory / "bibliography.json")})
+    running = Server(
+        {
+            "DASHBOARD_DATA_DIR": str(directory / "geodata"),
+            "DASHBOARD_BIBLIOGRAPHY": str(directory / "bibliography.json"),
+        }
+    )
     yield running, catalog.get("test-payload")
     running.stop()
 
@@ -276,7 +290,8 @@ def test_downloads_and_briefing_pack_in_the_browser(server, browser, tmp_path):
     watched.open(f"{server.url}/?year=2000&orgs=CSTO&compare=1998")
     page = watched.page
     assert "3 left (Azerbaijan, Georgia, Uzbekistan)" in page.get_by_text("CSTO: 3 left").inner_text()
-    page.get_by_text("Briefing outputs and downloads").click()
+    page.get_by_role("button", name="Downloads").click()
+    watched.settle()
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="GeoJSON").click()
     collection = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
