@@ -203,6 +203,37 @@ def test_moving_the_slider_changes_the_map(server, browser):
     assert watched.errors == []
 
 
+def sea_mask(png: bytes):
+    """Pixels where no land is drawn: the page shows through (near white)."""
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(io.BytesIO(png), format="png")[..., :3]
+    return (pixels > 0.98).all(axis=-1)
+
+
+def test_the_view_does_not_jump_when_the_year_changes(server, browser):
+    watched = Watched(browser)
+    watched.open(f"{server.url}/?year=2010&orgs=CSTO&layers=states")
+    page = watched.page
+    initial = sea_mask(watched.chart_png())
+    box = page.locator("[data-testid=stDeckGlJsonChart] canvas").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6)
+    page.mouse.wheel(0, -500)
+    page.wait_for_timeout(2000)
+    zoomed = sea_mask(watched.chart_png())
+    assert (initial != zoomed).mean() > 0.05, "the wheel did not zoom the map"
+    thumb = page.locator("[data-testid=stSlider] input[type=range]").first
+    thumb.focus()
+    for _ in range(10):
+        thumb.press("ArrowLeft")
+    watched.settle()
+    page.wait_for_timeout(2000)
+    assert thumb.input_value() == "2000"
+    after = sea_mask(watched.chart_png("after-year-change-zoomed.png"))
+    assert (zoomed != after).mean() < 0.02, "the view jumped after the year changed"
+    assert watched.errors == []
+
+
 def test_hover_shows_the_tooltip_and_click_opens_the_citations(server, browser):
     base = isolated_base(2010)
     watched = Watched(browser)
@@ -290,7 +321,7 @@ def test_downloads_and_briefing_pack_in_the_browser(server, browser, tmp_path):
     watched.open(f"{server.url}/?year=2000&orgs=CSTO&compare=1998")
     page = watched.page
     assert "3 left (Azerbaijan, Georgia, Uzbekistan)" in page.get_by_text("CSTO: 3 left").inner_text()
-    page.get_by_role("button", name="Downloads").click()
+    page.get_by_role("radio", name="Downloads").click()
     watched.settle()
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="GeoJSON").click()

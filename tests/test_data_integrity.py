@@ -139,3 +139,8 @@ def test_state_polygons_are_whole(catalog):
     assert 16.5e6 < area_km2 < 17.3e6  # Russia is about 17.1 million km2, Crimea (27,000 km2) excluded here
     assert russia.geometry.contains(Point(100.0, 67.0))  # Evenkia, inside the former gap
     assert all(f.geometry.is_valid for f in catalog.layer("states"))
+
+
+def test_names_do_not_carry_a_status_that_depends_on_the_year(catalog):
+    """'(former)' in a name would be wrong on every year the site was open."""
+    assert not [f.id for f in catalog.features if "former" in f.name.lower()]
