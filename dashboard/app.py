@@ -164,7 +164,7 @@ def main() -> None:
     if st.session_state.playing:
         playback_clock(cat.latest_year)
 
-    st.title("CSTO and Kazakhstan–Russia military relations, 1991–present")
+    st.title("CSTO and Kazakhstan–Russia military relations since 1991")
     panels.url_notes(st.session_state.url_notes)
     view = current_view()
     panels.view_caption(view)

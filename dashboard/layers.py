@@ -15,6 +15,7 @@ from typing import Any
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from .citations import short_citation
 from .loader import BASEMAP_PATH, Catalog, Feature
 from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
 from .timefilter import span_label
@@ -332,11 +333,17 @@ def build_deck(
         for feature in catalog.layer("borders"):
             if feature.id not in shown:
                 continue
-            published = ", ".join(f"{p.km:,.0f} km" for p in feature.props.published_lengths[:1])
-            status = f"Measured {feature.length_km:,.0f} km ({feature.props.scale}); a source gives {published}"
+            first = feature.props.published_lengths[0]
+            cited = catalog.bibliography.get(first.sources[0].id)
+            published = f"{first.km:,.0f} km" + (f" in {short_citation(cited)}" if cited else "")
+            kms = [p.km for p in feature.props.published_lengths]
+            status = (
+                f"Measured {feature.length_km:,.0f} km on {feature.props.scale}; {published}; "
+                f"published figures range {min(kms):,.0f}–{max(kms):,.0f} km"
+            )
             row = _tooltip_fields(feature, catalog, "Land border", status)
             row["path"] = _display_paths(feature)
-            row["label"] = f"Kazakhstan–Russia border: {feature.length_km:,.0f} km measured · {published} per source"
+            row["label"] = f"Kazakhstan–Russia border: {feature.length_km:,.0f} km measured (1:10m) · {published}"
             middle = (
                 feature.geometry.interpolate(0.5, normalized=True) if hasattr(feature.geometry, "interpolate") else None
             )
@@ -363,7 +370,8 @@ def build_deck(
                 data=[{"label_position": r["label_position"], "label": r["label"]} for r in rows],
                 get_position="label_position",
                 get_text="label",
-                get_size=13,
+                get_size=12,
+                font_family="'DejaVu Sans, Helvetica, Arial, sans-serif'",
                 get_color=BORDER_COLOR,
                 get_pixel_offset=[0, -14],
                 background=True,
