@@ -110,6 +110,15 @@ class Catalog:
     def _by_id(self) -> dict[str, Feature]:
         return {f.id: f for f in self.features}
 
+    def cited_entries(self, feature_ids: Iterable[str]) -> list[CslEntry]:
+        """The bibliography of a set of features, in order of first citation."""
+        cited: dict[str, None] = {}
+        for feature_id in feature_ids:
+            feature = self.get(feature_id)
+            for _, ref in feature.source_refs() if feature else ():
+                cited.setdefault(ref.id)
+        return [self.bibliography[i] for i in cited if i in self.bibliography]
+
     @cached_property
     def short_sources(self) -> dict[str, str]:
         """The short citation shown in each feature's tooltip, rendered once."""

@@ -160,17 +160,9 @@ def timeline(catalog: Catalog, view: ViewFilter) -> None:
 
 
 def sources(catalog: Catalog, visible_ids: tuple[str, ...]) -> None:
-    cited: dict[str, None] = {}
-    for fid in visible_ids:
-        feature = catalog.get(fid)
-        if feature is not None:
-            for _, ref in feature.source_refs():
-                cited.setdefault(ref.id)
+    entries = sorted(catalog.cited_entries(visible_ids), key=short_citation)
     with st.container(border=True):
-        st.markdown(f"**Sources of everything visible now** ({len(cited)})")
-        entries = sorted(
-            (catalog.bibliography[i] for i in cited if i in catalog.bibliography), key=lambda e: short_citation(e)
-        )
+        st.markdown(f"**Sources of everything visible now** ({len(entries)})")
         for entry in entries:
             st.markdown("- " + full_citation(entry, None, "markdown"))
 
@@ -187,16 +179,6 @@ def problems(catalog: Catalog) -> None:
             hide_index=True,
             width="stretch",
         )
-
-
-def _cited_entries(catalog: Catalog, visible_ids: tuple[str, ...]) -> list:
-    cited: dict[str, None] = {}
-    for fid in visible_ids:
-        feature = catalog.get(fid)
-        if feature is not None:
-            for _, ref in feature.source_refs():
-                cited.setdefault(ref.id)
-    return [catalog.bibliography[i] for i in cited if i in catalog.bibliography]
 
 
 def comparison(result) -> None:
@@ -246,7 +228,7 @@ def downloads(catalog: Catalog, view: ViewFilter, visible_ids: tuple[str, ...], 
 
         return build
 
-    entries = _cited_entries(catalog, visible_ids)
+    entries = catalog.cited_entries(visible_ids)
     files = [
         ("GeoJSON", lambda: export_bytes(catalog, view, "geojson"), "geojson", "application/geo+json"),
         ("CSV", lambda: export_bytes(catalog, view, "csv"), "csv", "text/csv"),

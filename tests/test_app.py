@@ -144,3 +144,14 @@ def test_download_buttons_for_every_format_and_the_briefing_pack(app):
     assert "Download the briefing pack (PDF)" in {b.proto.label for b in app.get("download_button")}
     _, pdf = app.session_state["brief_pdf"]
     assert pdf.startswith(b"%PDF")
+
+
+def test_sources_and_timeline_sections(app):
+    app.slider(key="year").set_value(2010).run()
+    app.segmented_control(key="section").set_value("Sources").run()
+    text = " ".join(m.value for m in app.markdown)
+    assert "Sources of everything visible now" in text and "Bayzakova" in text
+    app.segmented_control(key="section").set_value("Timeline").run()
+    assert not app.exception
+    chart = app.get("vega_lite_chart")
+    assert chart and "rule" in chart[0].proto.spec  # the line marking the selected year
