@@ -42,14 +42,15 @@ def basemap() -> dict:
     return basemap_collection()
 
 
+# The catalog cannot be hashed; its id (one per loaded data set) stands in for it.
 @st.cache_resource(max_entries=256)
-def cached_deck(_catalog: Catalog, view: ViewFilter, selected: str | None, highlight: frozenset[str]):
+def cached_deck(_catalog: Catalog, catalog_id: int, view: ViewFilter, selected: str | None, highlight: frozenset[str]):
     """Decks depend only on the view; replaying a year (or the slider) reuses them."""
     return build_deck(_catalog, view, selected, basemap(), highlight)
 
 
 @st.cache_resource(max_entries=64)
-def cached_comparison(_catalog: Catalog, year_from: int, year_to: int, orgs: tuple[str, ...] | None):
+def cached_comparison(_catalog: Catalog, catalog_id: int, year_from: int, year_to: int, orgs: tuple[str, ...] | None):
     return compare_years(_catalog, year_from, year_to, orgs)
 
 
@@ -174,9 +175,9 @@ def main() -> None:
     if st.session_state.compare:
         year_to = view.until if view.until is not None else view.year
         orgs = tuple(sorted(view.orgs)) if view.orgs else None
-        compared = cached_comparison(cat, st.session_state.compare_to, year_to, orgs)
+        compared = cached_comparison(cat, id(cat), st.session_state.compare_to, year_to, orgs)
     highlight = frozenset(compared.changed_ids()) if compared else frozenset()
-    map_view = cached_deck(cat, view, selected, highlight)
+    map_view = cached_deck(cat, id(cat), view, selected, highlight)
     left, right = st.columns([3, 1.25], gap="medium")
     with left:
         st.pydeck_chart(map_view.deck, on_select="rerun", selection_mode="single-object", key=MAP_KEY, height=560)

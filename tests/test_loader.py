@@ -6,19 +6,12 @@ import json
 from conftest import load_copy, point_feature, read_layer, write_layer
 
 from dashboard.loader import load_catalog
+from dashboard.schema import LAYERS
 
 
 def test_shipped_data_loads_without_problems(catalog):
     assert catalog.problems == []
-    assert {f.layer for f in catalog.features} == {
-        "states",
-        "bases",
-        "garrisons",
-        "pipelines",
-        "borders",
-        "events",
-        "disputed",
-    }
+    assert {f.layer for f in catalog.features} == set(LAYERS)
 
 
 def test_malformed_json_file_is_reported_and_other_layers_still_load(data_copy):
