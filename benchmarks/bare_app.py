@@ -16,7 +16,9 @@ from dashboard.selection import ViewFilter
 @st.cache_resource
 def precomputed():
     catalog = load_catalog()
-    return build_deck(catalog, ViewFilter.make(year=catalog.latest_year, orgs=["CSTO"]), None, basemap_collection()).deck
+    return build_deck(
+        catalog, ViewFilter.make(year=catalog.latest_year, orgs=["CSTO"]), None, basemap_collection()
+    ).deck
 
 
 st.slider("Year", 1991, 2025, 2025, key="year")

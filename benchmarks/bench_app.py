@@ -56,7 +56,9 @@ def year_changes(script: Path, years: list[int]) -> tuple[list[float], list[floa
 
 def describe(label: str, times: list[float]) -> float:
     median = statistics.median(times)
-    print(f"{label}: median {median * 1000:.0f} ms, min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over {len(times)} reruns")
+    print(
+        f"{label}: median {median * 1000:.0f} ms, min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms over {len(times)} reruns"
+    )
     return median
 
 
@@ -74,8 +76,16 @@ def main() -> None:
     trip = describe("  bare", bare_trip)
     trip_first = describe("  dashboard, first visit", app_trip[:half])
     print(f"  ratio {trip_first / trip:.2f}x")
-    print(json.dumps({"bare_script_ms": round(bare * 1000, 1), "first_visit_script_ms": round(first * 1000, 1),
-                      "seen_before_script_ms": round(again * 1000, 1), "ratio_first": round(first / bare, 2)}))
+    print(
+        json.dumps(
+            {
+                "bare_script_ms": round(bare * 1000, 1),
+                "first_visit_script_ms": round(first * 1000, 1),
+                "seen_before_script_ms": round(again * 1000, 1),
+                "ratio_first": round(first / bare, 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -133,7 +133,9 @@ class Catalog:
 
     @cached_property
     def latest_year(self) -> int:
-        years = [PartialDate.parse(f.props.start).year for f in self.features]
+        """The last year any date in the data names; at least 1992 so a year range exists
+        even when nothing loaded."""
+        years = [1992] + [PartialDate.parse(f.props.start).year for f in self.features]
         for feature in self.features:
             for item in getattr(feature.props, "memberships", None) or ():
                 years.append(PartialDate.parse(item.start).year)
@@ -141,7 +143,7 @@ class Catalog:
                     years.append(PartialDate.parse(item.end).year)
             if feature.props.end:
                 years.append(PartialDate.parse(feature.props.end).year)
-        return max(years, default=1991)
+        return max(years)
 
 
 def _relative(path: Path) -> str:

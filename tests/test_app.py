@@ -155,3 +155,14 @@ def test_sources_and_timeline_sections(app):
     assert not app.exception
     chart = app.get("vega_lite_chart")
     assert chart and "rule" in chart[0].proto.spec  # the line marking the selected year
+
+
+def test_an_empty_data_directory_still_renders_with_problems(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DASHBOARD_BIBLIOGRAPHY", str(tmp_path / "missing.json"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    problems = at.dataframe[-1].value
+    assert "file not found" in set(problems["problem"])
+    assert len(problems) >= 8  # seven layers and the bibliography
+    assert deck(at)["layers"][0]["id"] == "basemap"
