@@ -22,11 +22,13 @@ run: $(RUN_STAMP)
 
 test: $(DEV_STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m dashboard validate
 	$(PY) -m pytest
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 validate: $(RUN_STAMP)
 	$(PY) -m dashboard validate
