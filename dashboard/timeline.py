@@ -49,13 +49,13 @@ def timeline_chart(rows: pd.DataFrame, year: int, first_year: int, last_year: in
         rows.groupby(["year", "track"]).agg(n=("label", "size"), items=("label", lambda s: " | ".join(s))).reset_index()
     )
     counts = counts[(counts.year >= first_year) & (counts.year <= last_year)]
-    scale = alt.Scale(domain=[first_year - 0.5, last_year + 0.5])
+    scale = alt.Scale(domain=[first_year - 0.5, last_year + 0.5], nice=False)
     dots = (
         alt.Chart(counts)
         .mark_circle(opacity=0.8)
         .encode(
             x=alt.X("year:Q", scale=scale, axis=alt.Axis(format="d", title=None)),
-            y=alt.Y("track:N", title=None),
+            y=alt.Y("track:N", title=None, axis=alt.Axis(labelLimit=260)),
             size=alt.Size("n:Q", legend=None, scale=alt.Scale(range=[30, 300])),
             color=alt.Color("track:N", legend=None),
             tooltip=[
