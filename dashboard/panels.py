@@ -23,7 +23,8 @@ from .timeline import timeline_chart, timeline_rows
 
 def url_notes(notes: list[str]) -> None:
     if notes:
-        st.warning("Some values in the link were not understood and defaults are used instead: " + "; ".join(notes))
+        # The notes quote the link's values: text, never markup.
+        st.warning("Some values in the link were not understood and defaults are used instead: " + _md("; ".join(notes)))
 
 
 def view_caption(view: ViewFilter) -> None:

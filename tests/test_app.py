@@ -84,9 +84,18 @@ def test_bad_url_values_fall_back_with_a_note():
     at.run()
     assert not at.exception
     note = at.warning[0].value
-    assert "1066" in note and "WARSAW" in note and "<script>" in note
+    assert "1066" in note and "WARSAW" in note and "&lt;script&gt;" in note  # shown as text
     assert at.slider(key="year").value == at.slider(key="year").max
     assert at.multiselect(key="orgs").value == ["CSTO"]
+
+
+def test_url_values_are_quoted_as_text_in_the_note():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"feature": "[click](javascript:alert(1)) <b>x</b>"})
+    at.run()
+    note = at.warning[0].value
+    assert "\\[click\\]\\(javascript" in note
+    assert "<b>" not in note and "&lt;b&gt;" in note
 
 
 def test_range_mode_shows_anything_active_between_two_years(app):
