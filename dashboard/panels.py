@@ -24,7 +24,9 @@ from .timeline import timeline_chart, timeline_rows
 def url_notes(notes: list[str]) -> None:
     if notes:
         # The notes quote the link's values: text, never markup.
-        st.warning("Some values in the link were not understood and defaults are used instead: " + _md("; ".join(notes)))
+        st.warning(
+            "Some values in the link were not understood and defaults are used instead: " + _md("; ".join(notes))
+        )
 
 
 def view_caption(view: ViewFilter) -> None:
