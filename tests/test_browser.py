@@ -129,6 +129,14 @@ class Watched:
         self.page.wait_for_timeout(300)
         self.page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
 
+    def hover(self, lon: float, lat: float) -> tuple[float, float, str]:
+        """Move the mouse onto a place; return the screen point and the tooltip's text."""
+        x, y = screen_position(self.page, lon, lat)
+        self.page.mouse.move(x, y)
+        tooltip = self.page.locator(".deck-tooltip")
+        tooltip.wait_for(state="visible", timeout=10_000)
+        return x, y, tooltip.inner_text()
+
     def outside_requests(self) -> list[str]:
         local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
         return [url for url in self.requests if not url.startswith(local)]
@@ -238,12 +246,9 @@ def test_hover_shows_the_tooltip_and_click_opens_the_citations(server, browser):
     base = isolated_base(2010)
     watched = Watched(browser)
     watched.open(f"{server.url}/?year=2010&orgs=CSTO&layers=bases")
-    x, y = screen_position(watched.page, base.geometry.x, base.geometry.y)
-    watched.page.mouse.move(x, y)
-    tooltip = watched.page.locator(".deck-tooltip")
-    tooltip.wait_for(state="visible", timeout=10_000)
-    assert base.name in tooltip.inner_text()
-    assert "Source:" in tooltip.inner_text()
+    x, y, tooltip = watched.hover(base.geometry.x, base.geometry.y)
+    assert base.name in tooltip
+    assert "Source:" in tooltip
     watched.page.mouse.click(x, y)
     watched.settle()
     panel = watched.page.locator(".st-key-feature_panel")
@@ -287,11 +292,8 @@ def test_html_payload_in_a_name_is_shown_as_text_and_runs_nothing(payload_server
     server_with_payload, feature = payload_server
     watched = Watched(browser)
     watched.open(f"{server_with_payload.url}/?year=2012&orgs=CSTO&layers=bases")
-    x, y = screen_position(watched.page, feature.geometry.x, feature.geometry.y)
-    watched.page.mouse.move(x, y)
-    tooltip = watched.page.locator(".deck-tooltip")
-    tooltip.wait_for(state="visible", timeout=10_000)
-    assert PAYLOAD_NAME in tooltip.inner_text()
+    x, y, tooltip = watched.hover(feature.geometry.x, feature.geometry.y)
+    assert PAYLOAD_NAME in tooltip
     watched.page.mouse.click(x, y)
     watched.settle()
     panel = watched.page.locator(".st-key-feature_panel")
