@@ -33,7 +33,9 @@ from .layers import (
     EVENT_COLOR,
     FORMER_FILL,
     GARRISON_COLOR,
+    LAYER_KINDS,
     ROUTE_COLORS,
+    ROUTE_LABELS,
     SELECTED_COLOR,
     STATUS_COLORS,
     STATUS_LABELS,
@@ -68,15 +70,6 @@ HIGHLIGHT_LABEL = "Changed in the comparison (magenta outline)"
 SYMBOL_SPACING_PT = 13.0  # symbols closer than this (in points) are spread apart
 LEGEND_WRAP = 44  # characters per legend line
 LAYER_ORDER = ("states", "disputed", "borders", "pipelines", "bases", "garrisons", "events")
-LAYER_KINDS = {
-    "states": "State",
-    "disputed": "Disputed area",
-    "borders": "Land border",
-    "pipelines": "Pipeline",
-    "bases": "Russian base",
-    "garrisons": "CSTO garrison",
-    "events": "Event",
-}
 
 
 def _rgba(color: list[int]) -> tuple[float, ...]:
@@ -307,7 +300,7 @@ def _draw(
             linewidth=2.6 if props.commodity == "oil" else 1.4,
             zorder=4,
         )
-        key = "through Russia" if props.route_class == "through_russia" else "bypassing Russia"
+        key = ROUTE_LABELS[props.route_class]
         drawn.labels.add(f"Pipeline {key} (thick: oil, thin: gas)")
         drawn.labels.add("Pipelines are schematic: straight between documented waypoints")
 
@@ -569,7 +562,7 @@ def feature_status(feature: Feature, view: ViewFilter, year: int) -> str:
     if feature.layer == "garrisons":
         return f"{props.unit} ({props.contributor_iso3}) at {props.place}; {', '.join(props.force)}"
     if feature.layer == "pipelines":
-        route = "through Russia" if props.route_class == "through_russia" else "bypassing Russia"
+        route = ROUTE_LABELS[props.route_class]
         text = f"{props.commodity}, {route}; drawn {feature.length_km:,.0f} km"
         return text + (f" (published {props.published_length_km:,.0f} km)" if props.published_length_km else "")
     if feature.layer == "borders":

@@ -11,12 +11,12 @@ when it is shown in year_from and not in year_to; one that opened and closed in 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .loader import Catalog, Feature
 from .schema import ORGS, PartialDate
-from .selection import STATUS_RANK, ViewFilter, is_visible, visible_memberships
+from .selection import ViewFilter, is_visible, strongest_status
 
 # The summary names at most this many items per line; to_dict() always lists all.
 SUMMARY_LIMIT = 6
@@ -41,7 +41,7 @@ class StateChange:
     after: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "iso3": self.iso3, "before": self.before, "after": self.after}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class FeatureChange:
         return cls(feature.id, feature.name, feature.layer, feature.props.start, feature.props.end)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "layer": self.layer, "start": self.start, "end": self.end}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -191,11 +191,6 @@ def _names(items: Iterable[StateChange | FeatureChange], limit: int = SUMMARY_LI
     return text + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _strongest(state: Feature, view: ViewFilter) -> str | None:
-    statuses = [m.status for m in visible_memberships(state, view)]
-    return max(statuses, key=STATUS_RANK.__getitem__) if statuses else None
-
-
 def _sort_key(feature: Feature) -> tuple[tuple[int, int, int], str]:
     return PartialDate.parse(feature.props.start).sort_key(), feature.name
 
@@ -218,7 +213,7 @@ def compare_years(catalog: Catalog, year_from: int, year_to: int, orgs: Iterable
         before_view = ViewFilter(year=year_from, orgs=frozenset({org}))
         after_view = ViewFilter(year=year_to, orgs=frozenset({org}))
         for state in states:
-            before, after = _strongest(state, before_view), _strongest(state, after_view)
+            before, after = strongest_status(state, before_view), strongest_status(state, after_view)
             if before == after:
                 continue
             change = StateChange(state.id, state.name, state.props.iso3, before, after)

@@ -62,6 +62,17 @@ BASE_GROUPS: dict[str, tuple[str, Color, str]] = {
 GARRISON_COLOR: Color = [0, 130, 70, 255]
 EVENT_COLOR: Color = [250, 200, 0, 255]
 FORMER_FILL: Color = [255, 255, 255, 230]
+# Words for each layer and route class, shared by tooltips, tables and the briefing.
+LAYER_KINDS: dict[str, str] = {
+    "states": "State",
+    "disputed": "Disputed or breakaway area",
+    "borders": "Land border",
+    "pipelines": "Pipeline",
+    "bases": "Russian base",
+    "garrisons": "CSTO garrison",
+    "events": "Event",
+}
+ROUTE_LABELS: dict[str, str] = {"through_russia": "through Russia", "bypassing_russia": "bypassing Russia"}
 ROUTE_COLORS: dict[str, Color] = {"through_russia": [200, 40, 40, 210], "bypassing_russia": [30, 140, 60, 210]}
 BORDER_COLOR: Color = [120, 0, 0, 255]
 DISPUTED_COLOR: Color = [150, 110, 170, 150]
@@ -149,7 +160,7 @@ def _state_rows(catalog: Catalog, view: ViewFilter, year: int) -> list[dict[str,
         status = state_status(state, year, view.orgs)
         if status is None:
             continue
-        properties = _tooltip_fields(state, catalog, "State", _membership_summary(state, view, year))
+        properties = _tooltip_fields(state, catalog, LAYER_KINDS["states"], _membership_summary(state, view, year))
         properties["tt_dates"] = f"status in {year}: {STATUS_LABELS[status].lower()}"
         properties["fill"] = STATUS_COLORS[status]
         properties["status"] = status
@@ -311,7 +322,7 @@ def build_deck(
                 continue
             record = disputed_status(feature, year)
             status = record.status if record else "No status recorded for this year"
-            row = _tooltip_fields(feature, catalog, "Disputed or breakaway area", status)
+            row = _tooltip_fields(feature, catalog, LAYER_KINDS["disputed"], status)
             row["fill"] = disputed_fill(catalog, feature, year, view.orgs)
             rows.append({"type": "Feature", "properties": row, "geometry": feature.geojson_geometry})
         layers.append(
@@ -345,7 +356,7 @@ def build_deck(
                 f"Measured {feature.length_km:,.0f} km on {feature.props.scale}; {published}; "
                 f"published figures range {min(kms):,.0f}–{max(kms):,.0f} km"
             )
-            row = _tooltip_fields(feature, catalog, "Land border", status)
+            row = _tooltip_fields(feature, catalog, LAYER_KINDS["borders"], status)
             row["path"] = _display_paths(feature)
             row["label"] = f"Kazakhstan–Russia border: {feature.length_km:,.0f} km measured (1:10m) · {published}"
             middle = (
@@ -391,11 +402,11 @@ def build_deck(
             if feature.id not in shown:
                 continue
             props = feature.props
-            route = "through Russia" if props.route_class == "through_russia" else "bypassing Russia"
+            route = ROUTE_LABELS[props.route_class]
             status = f"{props.commodity} · {route} · drawn {feature.length_km:,.0f} km"
             if props.published_length_km:
                 status += f" (published {props.published_length_km:,.0f} km)"
-            row = _tooltip_fields(feature, catalog, "Pipeline", status)
+            row = _tooltip_fields(feature, catalog, LAYER_KINDS["pipelines"], status)
             row["tt_dates"] = span_label(props.start, props.end)
             color = ROUTE_COLORS[props.route_class]
             for part in getattr(feature.geometry, "geoms", [feature.geometry]):
@@ -423,7 +434,8 @@ def build_deck(
             )
         )
 
-    for layer_id, kind in (("events", "Event"), ("garrisons", "Garrison"), ("bases", "Russian base")):
+    for layer_id in ("events", "garrisons", "bases"):
+        kind = LAYER_KINDS[layer_id]
         if wanted is not None and layer_id not in wanted:
             continue
         rows = []

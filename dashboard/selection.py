@@ -82,13 +82,19 @@ def visible_features(catalog: Catalog, view: ViewFilter) -> list[Feature]:
     return [f for f in catalog.features if is_visible(f, view)]
 
 
+def strongest_status(state: Feature, view: ViewFilter) -> str | None:
+    """The strongest status the state holds in the view's organizations and years."""
+    statuses = [m.status for m in visible_memberships(state, view)]
+    return max(statuses, key=STATUS_RANK.__getitem__) if statuses else None
+
+
 def state_status(state: Feature, year: int, orgs: frozenset[str] | None) -> str | None:
     """The strongest status the state holds in the selected organizations that year;
     'former' when it held one before but none now."""
     view = ViewFilter(year=year, orgs=orgs)
-    current = visible_memberships(state, view)
+    current = strongest_status(state, view)
     if current:
-        return max((m.status for m in current), key=STATUS_RANK.__getitem__)
+        return current
     past = [
         m for m in state.props.memberships if view.org_selected(m.org) and m.end is not None and year_of(m.end) < year
     ]
