@@ -54,6 +54,13 @@ def cached_comparison(_catalog: Catalog, catalog_id: int, year_from: int, year_t
     return compare_years(_catalog, year_from, year_to, orgs)
 
 
+@st.cache_resource
+def feature_labels(_catalog: Catalog, catalog_id: int) -> dict[str, str]:
+    """'Name (layer)' for the find box, sorted by label; built once per data set."""
+    labels = {f.id: f"{f.name} ({f.layer})" for f in _catalog.features}
+    return dict(sorted(labels.items(), key=lambda item: item[1]))
+
+
 def init_state(cat: Catalog) -> None:
     if "initialised" in st.session_state:
         return
@@ -114,10 +121,10 @@ def sidebar(cat: Catalog) -> None:
             st.slider("Compare with", FIRST_YEAR, cat.latest_year, key="compare_to")
         st.multiselect("Organizations", list(ORGS), key="orgs", format_func=lambda code: f"{code} – {ORGS[code]}")
         st.multiselect("Layers", list(LAYERS), key="layers")
-        names = {f.id: f"{f.name} ({f.layer})" for f in cat.features}
+        names = feature_labels(cat, id(cat))
         st.selectbox(
             "Find a feature by name",
-            [None, *sorted(names, key=names.get)],
+            [None, *names],
             format_func=lambda fid: "—" if fid is None else names[fid],
             key="find",
             on_change=on_find,
