@@ -11,7 +11,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import panels
+from dashboard import panels, playback
 from dashboard.compare import compare_years
 from dashboard.layers import basemap_collection, build_deck
 from dashboard.loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, Catalog, load_catalog
@@ -76,8 +76,7 @@ def init_state(cat: Catalog) -> None:
         compare_to=state.compare if state.compare is not None else max(FIRST_YEAR, state.year - 10),
         url_notes=notes,
         section="Legend",
-        playing=False,
-        last_tick=0.0,
+        player=playback.Player(playing=False, year=state.year, last_step=0.0),
         last_map_pick=None,
         initialised=True,
     )
@@ -95,10 +94,13 @@ def picked_feature_id() -> str | None:
 
 
 def toggle_play() -> None:
-    st.session_state.playing = not st.session_state.playing
-    if st.session_state.playing and st.session_state.year >= catalog().latest_year:
-        st.session_state.next_year = FIRST_YEAR
-    st.session_state.last_tick = time.monotonic()
+    player = st.session_state.player
+    if player.playing:
+        player = playback.pause(player)
+    else:
+        player = playback.start(st.session_state.year, FIRST_YEAR, catalog().latest_year, time.monotonic())
+    st.session_state.player = player
+    st.session_state.next_year = player.year
 
 
 def on_find() -> None:
@@ -109,9 +111,10 @@ def on_find() -> None:
 def sidebar(cat: Catalog) -> None:
     with st.sidebar:
         st.header("Filters")
-        st.slider("Year", FIRST_YEAR, cat.latest_year, key="year", disabled=st.session_state.range_mode)
+        playing = st.session_state.player.playing
+        st.slider("Year", FIRST_YEAR, cat.latest_year, key="year", disabled=st.session_state.range_mode or playing)
         play, speed = st.columns([1, 2])
-        play.button("⏸ Pause" if st.session_state.playing else "▶ Play", key="play", on_click=toggle_play)
+        play.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=toggle_play)
         speed.selectbox("Speed", list(SPEEDS), index=1, key="speed", label_visibility="collapsed")
         st.toggle("Range mode: anything active between two years", key="range_mode")
         if st.session_state.range_mode:
@@ -131,21 +134,14 @@ def sidebar(cat: Catalog) -> None:
         )
 
 
-@st.fragment(run_every=0.25)
-def playback_clock(last_year: int) -> None:
+def playback_clock(last_year: int, interval: float) -> None:
     """Advances the year while playing; the whole app then reruns to redraw."""
-    if not st.session_state.playing:
-        return
-    interval = SPEEDS.get(st.session_state.get("speed"), 1.0)
-    now = time.monotonic()
-    if now - st.session_state.last_tick < interval:
-        return
-    st.session_state.last_tick = now
-    if st.session_state.year >= last_year:
-        st.session_state.playing = False
-    else:
-        st.session_state.next_year = st.session_state.year + 1
-    st.rerun()
+    before = st.session_state.player
+    after = playback.step(before, time.monotonic(), interval, last_year)
+    if after != before:
+        st.session_state.player = after
+        st.session_state.next_year = after.year
+        st.rerun()
 
 
 def current_view() -> ViewFilter:
@@ -162,6 +158,9 @@ def main() -> None:
     init_state(cat)
     if "next_year" in st.session_state:
         st.session_state.year = st.session_state.pop("next_year")
+    if st.session_state.player.playing:
+        # The browser may still report the year before last; the player knows better.
+        st.session_state.year = st.session_state.player.year
 
     picked = picked_feature_id()
     if picked and picked != st.session_state.last_map_pick:
@@ -169,8 +168,10 @@ def main() -> None:
     st.session_state.last_map_pick = picked
 
     sidebar(cat)
-    if st.session_state.playing:
-        playback_clock(cat.latest_year)
+    if st.session_state.player.playing:
+        # One tick per step: every fragment run costs the browser work, so no idle polling.
+        interval = SPEEDS.get(st.session_state.get("speed"), 1.0)
+        st.fragment(playback_clock, run_every=interval)(cat.latest_year, interval)
 
     st.title("CSTO and Kazakhstan–Russia military relations since 1991")
     panels.url_notes(st.session_state.url_notes)

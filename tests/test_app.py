@@ -175,3 +175,18 @@ def test_an_empty_data_directory_still_renders_with_problems(tmp_path, monkeypat
     assert "file not found" in set(problems["problem"])
     assert len(problems) >= 8  # seven layers and the bibliography
     assert deck(at)["layers"][0]["id"] == "basemap"
+
+
+def test_playing_ignores_a_stale_year_from_the_browser_and_pause_keeps_the_year(app):
+    app.slider(key="year").set_value(2015).run()
+    app.button(key="play").click().run()
+    assert app.session_state["player"].playing
+    assert app.slider(key="year").disabled
+    # A browser still drawing an older year reports it with its next request.
+    app.session_state["year"] = 2003
+    app.run()
+    assert app.slider(key="year").value == 2015
+    assert state_statuses(app).get("Uzbekistan") == "former"  # 2015, not 2003
+    app.button(key="play").click().run()
+    assert not app.session_state["player"].playing
+    assert app.slider(key="year").value == 2015 and not app.slider(key="year").disabled
