@@ -32,6 +32,7 @@ STATUS_COLORS: dict[str, Color] = {
     "associate": [0, 150, 150, 190],
     "observer": [120, 175, 225, 190],
     "partner": [160, 205, 120, 180],
+    "assembly observer": [205, 190, 230, 170],
     "former": [205, 205, 205, 150],
 }
 STATUS_LABELS = {
@@ -40,6 +41,7 @@ STATUS_LABELS = {
     "associate": "Associate member",
     "observer": "Observer",
     "partner": "Partner (NATO PfP partner, SCO dialogue partner)",
+    "assembly observer": "Parliament observes the organization's parliamentary assembly (no state status)",
     "former": "Former member or partner (no status that year)",
 }
 

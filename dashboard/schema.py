@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -40,8 +40,6 @@ ORGS: dict[str, str] = {
     "PFP": "NATO Partnership for Peace",
     "NATO": "North Atlantic Treaty Organization",
 }
-
-STATUSES: tuple[str, ...] = ("member", "associate", "observer", "partner", "suspended")
 
 # Geometry types each layer accepts.
 GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {
@@ -128,7 +126,10 @@ Iso3 = Annotated[str, AfterValidator(_check_iso3)]
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 OrgCode = Literal["CSTO", "CIS", "SCO", "EURASEC", "EAEU", "GUAM", "PFP", "NATO"]
-Status = Literal["member", "associate", "observer", "partner", "suspended"]
+# "assembly observer": observer in the organization's parliamentary assembly only (the
+# CSTO PA seats for the parliaments of Serbia and Afghanistan), not in the organization.
+Status = Literal["member", "associate", "observer", "partner", "suspended", "assembly observer"]
+STATUSES: tuple[str, ...] = get_args(Status)
 Precision = Literal["exact", "town", "region", "country", "waypoints", "derived"]
 
 

@@ -19,7 +19,14 @@ from .schema import LAYERS, ORGS, Membership
 from .timefilter import active_between, active_in, year_of
 
 # When a state holds several statuses at once, the strongest one colours it.
-STATUS_RANK: dict[str, int] = {"member": 5, "suspended": 4, "associate": 3, "observer": 2, "partner": 1}
+STATUS_RANK: dict[str, int] = {
+    "member": 6,
+    "suspended": 5,
+    "associate": 4,
+    "observer": 3,
+    "partner": 2,
+    "assembly observer": 1,
+}
 
 
 @dataclass(frozen=True)

@@ -58,3 +58,16 @@ def test_closed_base_disappears_after_its_end_year(catalog):
     assert not is_visible(gabala, ViewFilter.make(year=2013))
     assert is_visible(gabala, ViewFilter.make(year=2013, until=2020)) is False
     assert is_visible(gabala, ViewFilter.make(year=2010, until=2020))
+
+
+def test_an_assembly_observer_is_not_shown_as_an_observer_of_the_csto(catalog):
+    from dashboard.layers import STATUS_COLORS, STATUS_LABELS, legend
+    from dashboard.selection import strongest_status
+
+    serbia = next(f for f in catalog.layer("states") if f.props.iso3 == "SRB")
+    status = strongest_status(serbia, ViewFilter.make(year=2015, orgs=["CSTO"]))
+    assert status == "assembly observer"
+    assert STATUS_COLORS[status] != STATUS_COLORS["observer"]
+    assert STATUS_LABELS[status] in {item["label"] for item in legend()}
+    # Serbia's PfP partnership (since 2006) outranks a parliamentary observer seat.
+    assert strongest_status(serbia, ViewFilter.make(year=2015, orgs=["CSTO", "PFP"])) == "partner"
