@@ -43,9 +43,9 @@ from .layers import (
     legend,
 )
 from .loader import BASEMAP_PATH, BIBLIOGRAPHY_PATH, GEODATA_DIR, ROOT, Catalog, Feature
-from .schema import LAYERS, ORGS, SourceRef
-from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
-from .timefilter import active_in, span_label
+from .schema import LAYERS, ORGS
+from .selection import ViewFilter, disputed_status, feature_refs, is_visible, state_status, visible_memberships
+from .timefilter import span_label
 
 MapFormat = Literal["png", "svg"]
 Bounds = tuple[float, float, float, float]
@@ -530,24 +530,6 @@ def data_version() -> str:
         return data
     described = result.stdout.strip()
     return f"git {described} · {data}" if described else data
-
-
-def feature_refs(feature: Feature, view: ViewFilter, year: int) -> list[SourceRef]:
-    """The citations behind what the view shows of a feature: its own sources plus
-    those of the memberships, statuses and lengths on display."""
-    props = feature.props
-    refs = list(props.sources)
-    if feature.layer == "states":
-        for membership in visible_memberships(feature, view):
-            refs.extend(membership.sources)
-    elif feature.layer == "disputed":
-        for record in props.statuses:
-            if active_in(record.start, record.end, year):
-                refs.extend(record.sources)
-    elif feature.layer == "borders":
-        for length in props.published_lengths:
-            refs.extend(length.sources)
-    return refs
 
 
 def feature_status(feature: Feature, view: ViewFilter, year: int) -> str:

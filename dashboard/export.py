@@ -6,18 +6,24 @@ Every format is built from `export_records`, so they always agree.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 from shapely.geometry import mapping
 
+from .citations import resolve
 from .loader import Catalog, Feature
-from .selection import ViewFilter, visible_features, visible_memberships
+from .schema import LAYERS
+from .selection import ViewFilter, feature_refs, visible_features, visible_memberships
+from .timefilter import span_label
 
 FORMATS = ("geojson", "csv", "kml", "gpkg")
+KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 COORDINATE_DECIMALS = 5
 
 
@@ -155,9 +161,38 @@ def write_with_gdal(catalog: Catalog, view: ViewFilter, path: Path, fmt: str) ->
             part[columns].to_file(path, layer=str(layer), driver="GPKG", engine="pyogrio")
     elif fmt == "kml":
         frame = frame.rename(columns={"name": "Name"})
-        frame["Description"] = [
-            f"{row['layer']}; {row['start']}–{row['end'] or 'present'}; sources: {row['sources']}" for row in rows
-        ]
-        frame.to_file(path, driver="KML", engine="pyogrio")
+        frame["Description"] = [kml_description(catalog, feature, view) for feature in visible_features(catalog, view)]
+        _write_kml_folders(frame, path)
     else:
         raise ValueError(f"unknown format {fmt!r}")
+
+
+def kml_description(catalog: Catalog, feature: Feature, view: ViewFilter) -> str:
+    """Google Earth renders a description as HTML, so every value is escaped and the
+    citations come from the one renderer (links http(s) only)."""
+    year = view.year if view.year is not None else catalog.latest_year
+    citations = resolve(feature_refs(feature, view, year), catalog.bibliography)
+    items = "".join(f"<li>{c.full('html')} <i>Supports:</i> {html.escape(c.claim)}</li>" for c in citations)
+    span = html.escape(span_label(feature.props.start, feature.props.end))
+    return f"<p><b>{html.escape(feature.layer)}</b>, {span}</p><p>Sources:</p><ol>{items}</ol>"
+
+
+def _write_kml_folders(frame, path: Path) -> None:
+    """One KML folder per dataset layer, as Google Earth users expect. GDAL's KML driver
+    writes one layer per file, so each layer is written alone and the folders merged."""
+    ET.register_namespace("", KML_NAMESPACE)
+    merged: ET.Element | None = None
+    with tempfile.TemporaryDirectory() as directory:
+        for layer in sorted(frame["layer"].unique(), key=LAYERS.index):
+            part = frame[frame["layer"] == layer]
+            columns = [c for c in part.columns if c == "geometry" or (part[c] != "").any()]
+            single = Path(directory) / f"{layer}.kml"
+            part[columns].to_file(single, layer=str(layer), driver="KML", engine="pyogrio")
+            root = ET.parse(single).getroot()
+            if merged is None:
+                merged = root
+                continue
+            document = merged.find(f"{{{KML_NAMESPACE}}}Document")
+            for child in root.find(f"{{{KML_NAMESPACE}}}Document"):
+                document.append(child)
+    ET.ElementTree(merged).write(path, encoding="utf-8", xml_declaration=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .loader import Catalog, Feature
-from .schema import LAYERS, ORGS, Membership
+from .schema import LAYERS, ORGS, Membership, SourceRef
 from .timefilter import active_between, active_in, year_of
 
 # When a state holds several statuses at once, the strongest one colours it.
@@ -112,3 +112,21 @@ def disputed_status(feature: Feature, year: int):
     """The disputed area's status record for the year, or None."""
     current = [s for s in feature.props.statuses if active_in(s.start, s.end, year)]
     return current[-1] if current else None
+
+
+def feature_refs(feature: Feature, view: ViewFilter, year: int) -> list[SourceRef]:
+    """The citations behind what the view shows of a feature: its own sources plus
+    those of the memberships, statuses and lengths on display."""
+    props = feature.props
+    refs = list(props.sources)
+    if feature.layer == "states":
+        for membership in visible_memberships(feature, view):
+            refs.extend(membership.sources)
+    elif feature.layer == "disputed":
+        for record in props.statuses:
+            if active_in(record.start, record.end, year):
+                refs.extend(record.sources)
+    elif feature.layer == "borders":
+        for length in props.published_lengths:
+            refs.extend(length.sources)
+    return refs

@@ -15,12 +15,11 @@ from dashboard.briefing import (
     Footnotes,
     build_briefing_pdf,
     data_version,
-    feature_refs,
     render_static_map,
 )
 from dashboard.citations import resolve
 from dashboard.loader import Catalog, Feature
-from dashboard.selection import ViewFilter, visible_features
+from dashboard.selection import ViewFilter, feature_refs, visible_features
 
 MAGENTA = np.array([1.0, 0.0, 180 / 255])
 

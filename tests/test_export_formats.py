@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 
 import pyogrio
+from conftest import load_copy, point_feature, read_layer, write_layer
 
+from dashboard.citations import resolve
 from dashboard.cli import main
 from dashboard.export import write_with_gdal
 from dashboard.selection import ViewFilter, visible_features
@@ -29,15 +32,40 @@ def test_gpkg_has_one_table_per_visible_layer(catalog, tmp_path):
     assert bases.crs.to_epsg() == 4326
 
 
-def test_kml_placemarks_are_the_visible_features(catalog, tmp_path):
+def test_kml_has_a_folder_per_layer_holding_the_visible_features(catalog, tmp_path):
     view = ViewFilter.make(year=1998, orgs=["CSTO"])
     path = tmp_path / "out.kml"
     write_with_gdal(catalog, view, path, "kml")
-    expected = sorted(f.name for f in visible_features(catalog, view))
-    names = sorted(p.findtext(f"{KML}name") for p in ET.parse(path).getroot().iter(f"{KML}Placemark"))
-    assert names == expected and "Uzbekistan" in names
-    frame = pyogrio.read_dataframe(path)
-    assert len(frame) == len(expected)
+    visible = visible_features(catalog, view)
+    folders = {
+        folder.findtext(f"{KML}name"): sorted(p.findtext(f"{KML}name") for p in folder.iter(f"{KML}Placemark"))
+        for folder in ET.parse(path).getroot().iter(f"{KML}Folder")
+    }
+    expected = {layer: sorted(f.name for f in visible if f.layer == layer) for layer in {f.layer for f in visible}}
+    assert folders == expected and "Uzbekistan" in folders["states"]
+    # GDAL reads the folders back as layers, with every placemark.
+    assert sum(len(pyogrio.read_dataframe(path, layer=name)) for name in folders) == len(visible)
+
+
+def test_kml_descriptions_carry_escaped_full_citations(data_copy, tmp_path):
+    payload = '<script>alert(1)</script><a href="javascript:x">y</a>'
+    document = read_layer(data_copy, "bases")
+    base = point_feature("test-payload", 74.48, 42.85, name=payload, start="2010")
+    base["properties"]["sources"][0]["claim"] = payload
+    document["features"].append(base)
+    write_layer(data_copy, "bases", document)
+    catalog = load_copy(data_copy)
+    path = tmp_path / "out.kml"
+    write_with_gdal(catalog, ViewFilter.make(year=2012, layers=["bases"]), path, "kml")
+    placemarks = {p.findtext(f"{KML}name"): p for p in ET.parse(path).getroot().iter(f"{KML}Placemark")}
+    # Google Earth renders the description as HTML: the payload must arrive as text.
+    description = placemarks[payload].findtext(f"{KML}description")
+    assert "<script" not in description and '<a href="javascript' not in description
+    assert html.escape(payload) in description
+    assert "Samay" in description and "para. 6" in description
+    kant = placemarks[catalog.get("base-kant").name].findtext(f"{KML}description")
+    first = resolve(catalog.get("base-kant").props.sources, catalog.bibliography)[0]
+    assert first.full("html") in kant
 
 
 def test_cli_export_and_new_commands(tmp_path, capsys):
