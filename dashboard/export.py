@@ -27,11 +27,15 @@ KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 COORDINATE_DECIMALS = 5
 
 
-def _refs(refs) -> list[dict[str, str]]:
-    return [{"id": r.id, "locator": r.locator, "claim": r.claim} for r in refs]
+def _refs(refs, bibliography) -> list[dict[str, str]]:
+    """Each reference with its full citation in words, from the one renderer."""
+    return [
+        {"id": c.source_id, "locator": c.locator, "claim": c.claim, "citation": c.full("text")}
+        for c in resolve(refs, bibliography)
+    ]
 
 
-def export_properties(feature: Feature, view: ViewFilter) -> dict[str, Any]:
+def export_properties(feature: Feature, view: ViewFilter, bibliography: dict) -> dict[str, Any]:
     props = feature.props.model_dump(mode="json", exclude_none=False)
     out: dict[str, Any] = {
         "id": feature.id,
@@ -40,13 +44,19 @@ def export_properties(feature: Feature, view: ViewFilter) -> dict[str, Any]:
         "start": props.pop("start"),
         "end": props.pop("end"),
         "precision": props.pop("precision"),
-        "sources": _refs(feature.props.sources),
+        "sources": _refs(feature.props.sources, bibliography),
     }
     for key in ("id", "name", "sources"):
         props.pop(key)
     if feature.layer == "states":
         props["memberships"] = [
-            {"org": m.org, "status": m.status, "start": m.start, "end": m.end, "sources": _refs(m.sources)}
+            {
+                "org": m.org,
+                "status": m.status,
+                "start": m.start,
+                "end": m.end,
+                "sources": _refs(m.sources, bibliography),
+            }
             for m in visible_memberships(feature, view)
         ]
     if feature.length_km is not None:
@@ -73,7 +83,7 @@ def export_records(catalog: Catalog, view: ViewFilter) -> list[dict[str, Any]]:
                 "type": "Feature",
                 "id": feature.id,
                 "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"])},
-                "properties": export_properties(feature, view),
+                "properties": export_properties(feature, view, catalog.bibliography),
             }
         )
     return records
@@ -104,6 +114,9 @@ def flat_rows(catalog: Catalog, view: ViewFilter) -> list[dict[str, str]]:
     rows = []
     for record, feature in zip(export_records(catalog, view), visible_features(catalog, view), strict=True):
         row = {key: _cell(value) for key, value in record["properties"].items()}
+        year = view.year if view.year is not None else catalog.latest_year
+        citations = resolve(feature_refs(feature, view, year), catalog.bibliography)
+        row["citations"] = " | ".join(f"[{n}] {c.full('text')}" for n, c in enumerate(citations, start=1))
         point = feature.geometry if feature.geometry.geom_type == "Point" else None
         row["longitude"] = f"{point.x:.5f}" if point else ""
         row["latitude"] = f"{point.y:.5f}" if point else ""

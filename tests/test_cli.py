@@ -55,7 +55,7 @@ def test_export_geojson_contract_for_a_year_and_org():
     for feature in collection["features"]:
         props = feature["properties"]
         assert {"id", "layer", "name", "start", "end", "precision", "sources"} <= set(props)
-        assert all({"id", "locator"} <= set(s) for s in props["sources"])
+        assert all({"id", "locator", "claim", "citation"} <= set(s) for s in props["sources"])
         if props["layer"] == "states":
             assert props["memberships"] and all(m["org"] == "CSTO" for m in props["memberships"])
         if props["layer"] in ("bases", "garrisons"):
@@ -73,6 +73,9 @@ def test_export_csv_and_layer_filter(tmp_path):
     assert rows and {r["layer"] for r in rows} == {"bases"}
     assert all(r["wkt"].startswith("POINT") and r["longitude"] for r in rows)
     assert not any("gabala" in r["id"] for r in rows if r["end"] and r["end"] < "2010")
+    # Citations in words for spreadsheet readers, numbered, from the shared renderer.
+    kant = next(r for r in rows if r["id"] == "base-kant")
+    assert kant["citations"].startswith("[1] ") and "para. 6" in kant["citations"] and "Samay" in kant["citations"]
 
 
 def test_sources_in_both_formats():
