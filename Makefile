@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint validate bench data clean-venv
+.PHONY: run test lint validate bench bench-browser data clean-venv
 
 $(RUN_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ validate: $(RUN_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) benchmarks/bench_app.py
+
+# The client side of a year change, in Debian's Chromium (needs /usr/bin/chromium).
+bench-browser: $(DEV_STAMP)
+	$(PY) benchmarks/browser_redraw.py
 
 # Rebuild derived geodata (geometry of states, borders, Crimea, basemap) from the
 # vendored Natural Earth TopoJSON; properties already in geodata/ are kept.

@@ -11,36 +11,18 @@ import json
 import math
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, LAUNCH_ARGS, Server, open_app, settle
 from conftest import ROOT, point_feature, read_layer, write_layer
 
 from dashboard.layers import INITIAL_VIEW
 from dashboard.loader import load_catalog
 from dashboard.selection import ViewFilter, is_visible
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-# With --disable-gpu each redraw of the map costs 2-3 s of software rendering here (and
-# about 7 s for the first); "--use-gl=angle --use-angle=swiftshader" cut that to 0.3 s
-# but deck.gl then missed clicks (the pick on pointerdown found nothing). Tests wait on
-# conditions, never on the renderer's speed.
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--enable-unsafe-swiftshader",
-]
 PAYLOAD_NAME = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 pytestmark = pytest.mark.browser
@@ -51,49 +33,6 @@ if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (these tests run in CI)", allow_module_level=True)
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, env: dict[str, str] | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.port",
-            str(self.port),
-            "--browser.serverPort",
-            str(self.port),
-        ]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("streamlit did not start within 60 s")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 @pytest.fixture(scope="module")
@@ -123,15 +62,10 @@ class Watched:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     def open(self, url: str) -> None:
-        self.page.goto(url)
-        self.page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=60_000)
-        self.settle()
-        self.page.wait_for_selector("[data-testid=stDeckGlJsonChart] canvas", timeout=60_000)
-        self.page.wait_for_timeout(1500)
+        open_app(self.page, url)
 
     def settle(self) -> None:
-        self.page.wait_for_timeout(300)
-        self.page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+        settle(self.page)
 
     def hover(self, lon: float, lat: float) -> tuple[float, float, str]:
         """Move the mouse onto a place; return the screen point and the tooltip's text."""
