@@ -42,7 +42,7 @@ STATUS_LABELS = {
     "observer": "Observer",
     "partner": "Partner (NATO PfP partner, SCO dialogue partner)",
     "assembly observer": "Parliament observes the organization's parliamentary assembly (no state status)",
-    "former": "Former member or partner (no status that year)",
+    "former": "No status that year; held one earlier (former member, observer or partner)",
 }
 
 BASE_GROUPS: dict[str, tuple[str, Color, str]] = {
