@@ -44,9 +44,16 @@ def basemap() -> dict:
 
 # The catalog cannot be hashed; its id (one per loaded data set) stands in for it.
 @st.cache_resource(max_entries=256)
-def cached_deck(_catalog: Catalog, catalog_id: int, view: ViewFilter, selected: str | None, highlight: frozenset[str]):
+def cached_deck(
+    _catalog: Catalog,
+    catalog_id: int,
+    view: ViewFilter,
+    selected: str | None,
+    highlight: frozenset[str],
+    online_basemap: bool = False,
+):
     """Decks depend only on the view; replaying a year (or the slider) reuses them."""
-    return build_deck(_catalog, view, selected, basemap(), highlight)
+    return build_deck(_catalog, view, selected, basemap(), highlight, online_basemap)
 
 
 @st.cache_resource(max_entries=64)
@@ -76,6 +83,7 @@ def init_state(cat: Catalog) -> None:
         compare_to=state.compare if state.compare is not None else max(FIRST_YEAR, state.year - 10),
         url_notes=notes,
         section="Legend",
+        online_basemap=False,
         player=playback.Player(playing=False, year=state.year, last_step=0.0),
         last_map_pick=None,
         initialised=True,
@@ -124,6 +132,12 @@ def sidebar(cat: Catalog) -> None:
             st.slider("Compare with", FIRST_YEAR, cat.latest_year, key="compare_to")
         st.multiselect("Organizations", list(ORGS), key="orgs", format_func=lambda code: f"{code} – {ORGS[code]}")
         st.multiselect("Layers", list(LAYERS), key="layers")
+        st.toggle(
+            "Online basemap (towns, roads)",
+            key="online_basemap",
+            help="Loads map tiles from CARTO (basemaps.cartocdn.com, OpenStreetMap data). Off by default: "
+            "the map then needs no internet and the browser requests nothing outside this machine.",
+        )
         names = feature_labels(cat, id(cat))
         st.selectbox(
             "Find a feature by name",
@@ -185,10 +199,12 @@ def main() -> None:
         orgs = tuple(sorted(view.orgs)) if view.orgs else None
         compared = cached_comparison(cat, id(cat), st.session_state.compare_to, year_to, orgs)
     highlight = frozenset(compared.changed_ids()) if compared else frozenset()
-    map_view = cached_deck(cat, id(cat), view, selected, highlight)
+    map_view = cached_deck(cat, id(cat), view, selected, highlight, st.session_state.online_basemap)
     left, right = st.columns([3, 1.25], gap="medium")
     with left:
         st.pydeck_chart(map_view.deck, on_select="rerun", selection_mode="single-object", key=MAP_KEY, height=560)
+        if st.session_state.online_basemap:
+            st.caption("Base map: © CARTO, © OpenStreetMap contributors, loaded from basemaps.cartocdn.com.")
         # One panel below the map at a time: the others cost nothing on a year change.
         section = st.segmented_control("Below the map", SECTIONS, key="section", label_visibility="collapsed")
         if section == "Legend":

@@ -118,6 +118,8 @@ def basemap_collection(path: Path = DISPLAY_BASEMAP_PATH) -> dict[str, Any]:
 
 
 LAND_COLOR: Color = [236, 233, 226, 255]
+# Off by default: tiles from basemaps.cartocdn.com (CARTO; OpenStreetMap data).
+ONLINE_BASEMAP_STYLE = pdk.map_styles.CARTO_LIGHT
 
 
 def disputed_fill(catalog: Catalog, feature: Feature, year: int, orgs: frozenset[str] | None) -> Color:
@@ -280,23 +282,29 @@ def build_deck(
     selected_id: str | None = None,
     basemap: dict[str, Any] | None = None,
     highlight_ids: frozenset[str] = frozenset(),
+    online_basemap: bool = False,
 ) -> MapView:
-    """The deck for a view. In range mode the states are coloured for the last year."""
+    """The deck for a view. In range mode the states are coloured for the last year.
+
+    online_basemap swaps the local land for CARTO's tiles (towns, roads, terrain names);
+    it is the only path that makes the browser fetch from outside localhost."""
     year = view.until if view.until is not None else (view.year if view.year is not None else catalog.latest_year)
     shown = {f.id for f in catalog.features if is_visible(f, view)}
-    layers: list[pdk.Layer] = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            id="basemap",
-            data=basemap if basemap is not None else basemap_collection(),
-            filled=True,
-            stroked=True,
-            get_fill_color=LAND_COLOR,
-            get_line_color=[255, 255, 255, 255],
-            line_width_min_pixels=0.5,
-            pickable=False,
+    layers: list[pdk.Layer] = []
+    if not online_basemap:
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                id="basemap",
+                data=basemap if basemap is not None else basemap_collection(),
+                filled=True,
+                stroked=True,
+                get_fill_color=LAND_COLOR,
+                get_line_color=[255, 255, 255, 255],
+                line_width_min_pixels=0.5,
+                pickable=False,
+            )
         )
-    ]
     wanted = view.layers
 
     if wanted is None or "states" in wanted:
@@ -464,10 +472,11 @@ def build_deck(
     if selected is not None and selected.id in shown:
         layers.append(_outline_layer("selected", [selected], SELECTED_COLOR, width=3))
 
+    basemap_options = {"map_provider": "carto", "map_style": ONLINE_BASEMAP_STYLE} if online_basemap else {}
     deck = CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**INITIAL_VIEW),
-        map_provider=None,
+        **({"map_provider": None} | basemap_options),
         tooltip=TOOLTIP,
     )
     return MapView(deck, tuple(sorted(shown)))

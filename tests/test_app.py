@@ -190,3 +190,17 @@ def test_playing_ignores_a_stale_year_from_the_browser_and_pause_keeps_the_year(
     app.button(key="play").click().run()
     assert not app.session_state["player"].playing
     assert app.slider(key="year").value == 2015 and not app.slider(key="year").disabled
+
+
+def test_online_basemap_is_off_by_default_and_swaps_the_local_land_when_on(app):
+    spec = deck(app)
+    assert "basemap" in [item["id"] for item in spec["layers"]]
+    assert spec.get("mapProvider") is None
+    app.toggle(key="online_basemap").set_value(True).run()
+    spec = deck(app)
+    assert spec["mapProvider"] == "carto"
+    assert spec["mapStyle"].startswith("https://basemaps.cartocdn.com/")
+    assert "basemap" not in [item["id"] for item in spec["layers"]]
+    assert any("OpenStreetMap" in caption.value for caption in app.caption)
+    # The toggle is not part of a shared link: a link never turns on outside requests.
+    assert "online_basemap" not in app.query_params
