@@ -16,7 +16,7 @@ from typing import Any
 
 from shapely.geometry import mapping
 
-from .citations import resolve
+from .citations import Citation, resolve
 from .loader import Catalog, Feature
 from .schema import LAYERS
 from .selection import ViewFilter, feature_refs, visible_features, visible_memberships
@@ -33,6 +33,12 @@ def _refs(refs, bibliography) -> list[dict[str, str]]:
         {"id": c.source_id, "locator": c.locator, "claim": c.claim, "citation": c.full("text")}
         for c in resolve(refs, bibliography)
     ]
+
+
+def view_citations(catalog: Catalog, feature: Feature, view: ViewFilter) -> list[Citation]:
+    """Every citation behind what this view shows of the feature, resolved."""
+    year = view.year if view.year is not None else catalog.latest_year
+    return resolve(feature_refs(feature, view, year), catalog.bibliography)
 
 
 def export_properties(feature: Feature, view: ViewFilter, bibliography: dict) -> dict[str, Any]:
@@ -114,8 +120,7 @@ def flat_rows(catalog: Catalog, view: ViewFilter) -> list[dict[str, str]]:
     rows = []
     for record, feature in zip(export_records(catalog, view), visible_features(catalog, view), strict=True):
         row = {key: _cell(value) for key, value in record["properties"].items()}
-        year = view.year if view.year is not None else catalog.latest_year
-        citations = resolve(feature_refs(feature, view, year), catalog.bibliography)
+        citations = view_citations(catalog, feature, view)
         row["citations"] = " | ".join(f"[{n}] {c.full('text')}" for n, c in enumerate(citations, start=1))
         point = feature.geometry if feature.geometry.geom_type == "Point" else None
         row["longitude"] = f"{point.x:.5f}" if point else ""
@@ -183,8 +188,7 @@ def write_with_gdal(catalog: Catalog, view: ViewFilter, path: Path, fmt: str) ->
 def kml_description(catalog: Catalog, feature: Feature, view: ViewFilter) -> str:
     """Google Earth renders a description as HTML, so every value is escaped and the
     citations come from the one renderer (links http(s) only)."""
-    year = view.year if view.year is not None else catalog.latest_year
-    citations = resolve(feature_refs(feature, view, year), catalog.bibliography)
+    citations = view_citations(catalog, feature, view)
     items = "".join(f"<li>{c.full('html')} <i>Supports:</i> {html.escape(c.claim)}</li>" for c in citations)
     span = html.escape(span_label(feature.props.start, feature.props.end))
     return f"<p><b>{html.escape(feature.layer)}</b>, {span}</p><p>Sources:</p><ol>{items}</ol>"
