@@ -104,7 +104,7 @@ def picked_feature_id() -> str | None:
 def toggle_play() -> None:
     player = st.session_state.player
     if player.playing:
-        player = playback.pause(player)
+        player = playback.pause(player, st.session_state.year)
     else:
         player = playback.start(st.session_state.year, FIRST_YEAR, catalog().latest_year, time.monotonic())
     st.session_state.player = player

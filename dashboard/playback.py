@@ -23,8 +23,10 @@ def start(year: int, first_year: int, last_year: int, now: float) -> Player:
     return Player(playing=True, year=begin, last_step=now)
 
 
-def pause(player: Player) -> Player:
-    return replace(player, playing=False)
+def pause(player: Player, shown_year: int) -> Player:
+    """Stop on the year the person sees. A slow browser may still be drawing the year
+    before the player's; pausing there keeps what they paused on."""
+    return replace(player, playing=False, year=shown_year)
 
 
 # A timer set to the interval may fire a little early; that tick still counts.

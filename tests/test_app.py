@@ -204,3 +204,17 @@ def test_online_basemap_is_off_by_default_and_swaps_the_local_land_when_on(app):
     assert any("OpenStreetMap" in caption.value for caption in app.caption)
     # The toggle is not part of a shared link: a link never turns on outside requests.
     assert "online_basemap" not in app.query_params
+
+
+def test_pause_stops_on_the_year_the_browser_shows(app):
+    app.slider(key="year").set_value(2015).run()
+    app.button(key="play").click().run()
+    player = app.session_state["player"]
+    app.session_state["player"] = type(player)(playing=True, year=2017, last_step=player.last_step)
+    app.run()
+    assert app.slider(key="year").value == 2017
+    # The person saw 2016 (the browser had not drawn 2017 yet) and pressed Pause.
+    app.session_state["year"] = 2016
+    app.button(key="play").click().run()
+    assert not app.session_state["player"].playing
+    assert app.slider(key="year").value == 2016

@@ -252,8 +252,14 @@ def test_no_request_leaves_localhost_while_playing(server, browser):
         "() => Number(document.querySelector('[data-testid=stSlider] input[type=range]').value) >= 2016",
         timeout=90_000,
     )
+    assert year_slider.is_disabled()  # the player owns the year while playing
     watched.page.get_by_role("button", name="⏸ Pause").click()
     watched.settle()
+    # The slider comes back once the paused page is drawn; a slow renderer may lag.
+    watched.page.get_by_role("button", name="▶ Play").wait_for(timeout=60_000)
+    watched.page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stSlider] input[type=range]').disabled", timeout=60_000
+    )
     paused_at = int(year_slider.input_value())
     assert paused_at >= 2016
     watched.page.wait_for_timeout(3000)

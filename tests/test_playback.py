@@ -28,5 +28,11 @@ def test_stops_on_the_last_year():
 
 
 def test_a_paused_player_does_not_move():
-    player = pause(start(2000, 1991, 2025, now=0.0))
+    player = pause(start(2000, 1991, 2025, now=0.0), shown_year=2000)
     assert step(player, now=50.0, interval=0.5, last_year=2025).year == 2000
+
+
+def test_pause_keeps_the_year_on_screen_when_the_browser_lags_behind():
+    player = step(start(2015, 1991, 2025, now=0.0), now=1.0, interval=1.0, last_year=2025)
+    assert player.year == 2016  # the browser has not drawn 2016 yet
+    assert pause(player, shown_year=2015).year == 2015
