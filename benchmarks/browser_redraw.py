@@ -19,13 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_support import CHROMIUM, LAUNCH_ARGS, Server, open_app, settle  # noqa: E402
+from browser_support import CHROMIUM, LAUNCH_ARGS, YEAR_SLIDER, Server, open_app, settle  # noqa: E402
 
 LONG_TASKS = """window.__longTasks = [];
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
 }).observe({type: "longtask", buffered: true});"""
-SLIDER = "[data-testid=stSlider] input[type=range]"
 YEAR_CHANGES = 5
 PLAYED_YEARS = 4
 
@@ -47,7 +46,7 @@ def main() -> None:
             print(f"page load until the map is painted: {time.perf_counter() - started - 1.5:.1f} s")
 
             busy = []
-            slider = page.locator(SLIDER).first
+            slider = page.locator(YEAR_SLIDER).first
             for _ in range(YEAR_CHANGES):
                 page.evaluate("window.__longTasks = []")
                 slider.focus()
@@ -64,7 +63,7 @@ def main() -> None:
             page.get_by_role("button", name="▶ Play").click()
             started = time.perf_counter()
             page.wait_for_function(
-                f"() => Number(document.querySelector('{SLIDER}').value) >= {first_year + PLAYED_YEARS}",
+                f"() => Number(document.querySelector('{YEAR_SLIDER}').value) >= {first_year + PLAYED_YEARS}",
                 timeout=180_000,
             )
             seconds = time.perf_counter() - started

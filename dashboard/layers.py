@@ -472,12 +472,11 @@ def build_deck(
     if selected is not None and selected.id in shown:
         layers.append(_outline_layer("selected", [selected], SELECTED_COLOR, width=3))
 
-    basemap_options = {"map_provider": "carto", "map_style": ONLINE_BASEMAP_STYLE} if online_basemap else {}
+    basemap_options = (
+        {"map_provider": "carto", "map_style": ONLINE_BASEMAP_STYLE} if online_basemap else {"map_provider": None}
+    )
     deck = CompactDeck(
-        layers=layers,
-        initial_view_state=pdk.ViewState(**INITIAL_VIEW),
-        **({"map_provider": None} | basemap_options),
-        tooltip=TOOLTIP,
+        layers=layers, initial_view_state=pdk.ViewState(**INITIAL_VIEW), tooltip=TOOLTIP, **basemap_options
     )
     return MapView(deck, tuple(sorted(shown)))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
+YEAR_SLIDER = "[data-testid=stSlider] input[type=range]"  # the first slider on the page
 # With --disable-gpu each redraw of the map costs 2-3 s of software rendering here (and
 # about 7 s for the first); "--use-gl=angle --use-angle=swiftshader" cut that to 0.3 s
 # but deck.gl then missed clicks (the pick on pointerdown found nothing). Tests wait on

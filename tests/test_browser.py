@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, LAUNCH_ARGS, Server, open_app, settle
+from browser_support import CHROMIUM, LAUNCH_ARGS, YEAR_SLIDER, Server, open_app, settle
 from conftest import ROOT, point_feature, read_layer, write_layer
 
 from dashboard.layers import INITIAL_VIEW
@@ -136,7 +136,7 @@ def test_moving_the_slider_changes_the_map(server, browser):
     watched = Watched(browser)
     watched.open(f"{server.url}/?year=2010&orgs=CSTO&layers=states")
     before = watched.chart_png()
-    thumb = watched.page.locator("[data-testid=stSlider] input[type=range]").first
+    thumb = watched.page.locator(YEAR_SLIDER).first
     thumb.focus()
     for _ in range(10):  # 2010 -> 2000: Uzbekistan is no longer a member
         thumb.press("ArrowLeft")
@@ -168,7 +168,7 @@ def test_the_view_does_not_jump_when_the_year_changes(server, browser):
     page.wait_for_timeout(2000)
     zoomed = sea_mask(watched.chart_png())
     assert (initial != zoomed).mean() > 0.05, "the wheel did not zoom the map"
-    thumb = page.locator("[data-testid=stSlider] input[type=range]").first
+    thumb = page.locator(YEAR_SLIDER).first
     thumb.focus()
     for _ in range(10):
         thumb.press("ArrowLeft")
@@ -245,11 +245,11 @@ def test_html_payload_in_a_name_is_shown_as_text_and_runs_nothing(payload_server
 def test_no_request_leaves_localhost_while_playing(server, browser):
     watched = Watched(browser)
     watched.open(f"{server.url}/?year=2015&layers=states,bases,pipelines")
-    year_slider = watched.page.locator("[data-testid=stSlider] input[type=range]").first
+    year_slider = watched.page.locator(YEAR_SLIDER).first
     watched.page.get_by_role("button", name="▶ Play").click()
     # Poll rather than sleep: a slow machine plays slower, it does not stop playing.
     watched.page.wait_for_function(
-        "() => Number(document.querySelector('[data-testid=stSlider] input[type=range]').value) >= 2016",
+        f"() => Number(document.querySelector('{YEAR_SLIDER}').value) >= 2016",
         timeout=90_000,
     )
     assert year_slider.is_disabled()  # the player owns the year while playing
@@ -257,9 +257,7 @@ def test_no_request_leaves_localhost_while_playing(server, browser):
     watched.settle()
     # The slider comes back once the paused page is drawn; a slow renderer may lag.
     watched.page.get_by_role("button", name="▶ Play").wait_for(timeout=60_000)
-    watched.page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stSlider] input[type=range]').disabled", timeout=60_000
-    )
+    watched.page.wait_for_function(f"() => !document.querySelector('{YEAR_SLIDER}').disabled", timeout=60_000)
     paused_at = int(year_slider.input_value())
     assert paused_at >= 2016
     watched.page.wait_for_timeout(3000)
