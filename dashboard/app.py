@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import panels, playback
+from dashboard import panels
+from dashboard.canvas import Blob, blob, build_scene, build_view, frame_args, read_canvas_event
+from dashboard.canvas_component import map_canvas
 from dashboard.compare import compare_years
-from dashboard.layers import basemap_collection, build_deck
+from dashboard.layers import basemap_collection
 from dashboard.loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, Catalog, load_catalog
 from dashboard.schema import LAYERS, ORGS
-from dashboard.selection import ViewFilter
+from dashboard.selection import ViewFilter, shown_ids
 from dashboard.viewstate import FIRST_YEAR, DashboardState, parse_query
 
-SPEEDS = {"Slow (2 s per year)": 2.0, "Normal (1 s per year)": 1.0, "Fast (0.5 s per year)": 0.5}
-MAP_KEY = "map"
+MAP_KEY = "canvas"
 SECTIONS = ["Legend", "Timeline", "Sources", "Downloads"]
 
 st.set_page_config(page_title="CSTO & Kazakhstan–Russia map", page_icon="🗺️", layout="wide")
@@ -37,23 +37,23 @@ def catalog() -> Catalog:
     return load_cached(data_dir, os.environ.get("DASHBOARD_BIBLIOGRAPHY", str(BIBLIOGRAPHY_PATH)))
 
 
-@st.cache_resource
-def basemap() -> dict:
-    return basemap_collection()
-
-
 # The catalog cannot be hashed; its id (one per loaded data set) stands in for it.
+@st.cache_resource
+def scene_blob(_catalog: Catalog, catalog_id: int) -> Blob:
+    """Every geometry and year-independent field, serialised once per data set."""
+    return blob(build_scene(_catalog, basemap_collection()))
+
+
 @st.cache_resource(max_entries=256)
-def cached_deck(
-    _catalog: Catalog,
-    catalog_id: int,
-    view: ViewFilter,
-    selected: str | None,
-    highlight: frozenset[str],
-    online_basemap: bool = False,
-):
-    """Decks depend only on the view; replaying a year (or the slider) reuses them."""
-    return build_deck(_catalog, view, selected, basemap(), highlight, online_basemap)
+def view_blob(_catalog: Catalog, catalog_id: int, orgs: frozenset[str] | None, layers, online: bool) -> Blob:
+    """What the organization and layer choice decides; the same bytes for every year."""
+    return blob(build_view(_catalog, ViewFilter.make(orgs=orgs, layers=layers), online))
+
+
+@st.cache_resource(max_entries=256)
+def cached_visible_ids(_catalog: Catalog, catalog_id: int, view: ViewFilter) -> tuple[str, ...]:
+    """What the map shows for a view: panels and downloads list exactly these."""
+    return shown_ids(_catalog, view)
 
 
 @st.cache_resource(max_entries=64)
@@ -74,6 +74,8 @@ def init_state(cat: Catalog) -> None:
     state, notes = parse_query(st.query_params.to_dict(), cat.latest_year, {f.id for f in cat.features})
     st.session_state.update(
         year=state.year,
+        canvas_year=state.year,
+        year_rev=1,
         orgs=state.orgs,
         layers=state.layers,
         selected=state.feature,
@@ -84,31 +86,39 @@ def init_state(cat: Catalog) -> None:
         url_notes=notes,
         section="Legend",
         online_basemap=False,
-        player=playback.Player(playing=False, year=state.year, last_step=0.0),
-        last_map_pick=None,
+        canvas_seq=None,
+        canvas_pick_seq=None,
         initialised=True,
     )
 
 
-def picked_feature_id() -> str | None:
-    """The id of the feature clicked on the map, from the chart's selection state."""
-    selection = (st.session_state.get(MAP_KEY) or {}).get("selection") or {}
-    for objects in (selection.get("objects") or {}).values():
-        for obj in objects or ():
-            found = obj.get("id") or (obj.get("properties") or {}).get("id")
-            if found:
-                return found
-    return None
+def sync_from_canvas(cat: Catalog) -> None:
+    """The browser plays and slides years on its own; it reports the year when playback
+    pauses or the slider is released, and every click."""
+    event = read_canvas_event(
+        st.session_state.get(MAP_KEY),
+        st.session_state.canvas_seq,
+        st.session_state.canvas_pick_seq,
+        FIRST_YEAR,
+        cat.latest_year,
+        feature_labels(cat, id(cat)),
+    )
+    if event is None:
+        return
+    st.session_state.canvas_seq = event.seq
+    st.session_state.canvas_pick_seq = event.pick_seq
+    if event.year is not None:
+        st.session_state.year = st.session_state.canvas_year = event.year
+    if event.picked:
+        st.session_state.selected = event.picked
 
 
-def toggle_play() -> None:
-    player = st.session_state.player
-    if player.playing:
-        player = playback.pause(player, st.session_state.year)
-    else:
-        player = playback.start(st.session_state.year, FIRST_YEAR, catalog().latest_year, time.monotonic())
-    st.session_state.player = player
-    st.session_state.next_year = player.year
+def year_revision() -> int:
+    """Counts the times Python itself set the year; only then does the browser take it."""
+    if st.session_state.year != st.session_state.canvas_year:
+        st.session_state.canvas_year = st.session_state.year
+        st.session_state.year_rev += 1
+    return st.session_state.year_rev
 
 
 def on_find() -> None:
@@ -119,11 +129,7 @@ def on_find() -> None:
 def sidebar(cat: Catalog) -> None:
     with st.sidebar:
         st.header("Filters")
-        playing = st.session_state.player.playing
-        st.slider("Year", FIRST_YEAR, cat.latest_year, key="year", disabled=st.session_state.range_mode or playing)
-        play, speed = st.columns([1, 2])
-        play.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=toggle_play)
-        speed.selectbox("Speed", list(SPEEDS), index=1, key="speed", label_visibility="collapsed")
+        st.caption("Year, ▶ Play and speed are under the map.")
         st.toggle("Range mode: anything active between two years", key="range_mode")
         if st.session_state.range_mode:
             st.slider("Active between", FIRST_YEAR, cat.latest_year, key="range")
@@ -148,16 +154,6 @@ def sidebar(cat: Catalog) -> None:
         )
 
 
-def playback_clock(last_year: int, interval: float) -> None:
-    """Advances the year while playing; the whole app then reruns to redraw."""
-    before = st.session_state.player
-    after = playback.step(before, time.monotonic(), interval, last_year)
-    if after != before:
-        st.session_state.player = after
-        st.session_state.next_year = after.year
-        st.rerun()
-
-
 def current_view() -> ViewFilter:
     orgs = st.session_state.orgs or None
     layers = st.session_state.layers
@@ -170,22 +166,8 @@ def current_view() -> ViewFilter:
 def main() -> None:
     cat = catalog()
     init_state(cat)
-    if "next_year" in st.session_state:
-        st.session_state.year = st.session_state.pop("next_year")
-    if st.session_state.player.playing:
-        # The browser may still report the year before last; the player knows better.
-        st.session_state.year = st.session_state.player.year
-
-    picked = picked_feature_id()
-    if picked and picked != st.session_state.last_map_pick:
-        st.session_state.selected = picked
-    st.session_state.last_map_pick = picked
-
+    sync_from_canvas(cat)
     sidebar(cat)
-    if st.session_state.player.playing:
-        # One tick per step: every fragment run costs the browser work, so no idle polling.
-        interval = SPEEDS.get(st.session_state.get("speed"), 1.0)
-        st.fragment(playback_clock, run_every=interval)(cat.latest_year, interval)
 
     st.title("CSTO and Kazakhstan–Russia military relations since 1991")
     panels.url_notes(st.session_state.url_notes)
@@ -199,10 +181,23 @@ def main() -> None:
         orgs = tuple(sorted(view.orgs)) if view.orgs else None
         compared = cached_comparison(cat, id(cat), st.session_state.compare_to, year_to, orgs)
     highlight = frozenset(compared.changed_ids()) if compared else frozenset()
-    map_view = cached_deck(cat, id(cat), view, selected, highlight, st.session_state.online_basemap)
+    visible_ids = cached_visible_ids(cat, id(cat), view)
     left, right = st.columns([3, 1.25], gap="medium")
     with left:
-        st.pydeck_chart(map_view.deck, on_select="rerun", selection_mode="single-object", key=MAP_KEY, height=560)
+        frame = frame_args(
+            st.session_state.year,
+            year_revision(),
+            tuple(st.session_state.range) if st.session_state.range_mode else None,
+            selected if selected in visible_ids else None,
+            highlight & set(visible_ids),
+        )
+        layers = frozenset(view.layers) if view.layers else None
+        map_canvas(
+            scene_blob(cat, id(cat)),
+            view_blob(cat, id(cat), view.orgs, layers, st.session_state.online_basemap),
+            frame,
+            key=MAP_KEY,
+        )
         if st.session_state.online_basemap:
             st.caption("Base map: © CARTO, © OpenStreetMap contributors, loaded from basemaps.cartocdn.com.")
         # One panel below the map at a time: the others cost nothing on a year change.
@@ -212,9 +207,9 @@ def main() -> None:
         elif section == "Timeline":
             panels.timeline(cat, view)
         elif section == "Sources":
-            panels.sources(cat, map_view.visible_ids)
+            panels.sources(cat, visible_ids)
         elif section == "Downloads":
-            panels.downloads(cat, view, map_view.visible_ids, st.session_state.compare_to if compared else None)
+            panels.downloads(cat, view, visible_ids, st.session_state.compare_to if compared else None)
     with right:
         if compared is not None:
             panels.comparison(compared)

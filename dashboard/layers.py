@@ -1,27 +1,23 @@
-"""Build the pydeck map for a view: colours, symbols, tooltips and the legend.
+"""The map's symbology (colours, symbols, legend) and its layers, described with pydeck.
 
-Pure: no streamlit here. The basemap is local Natural Earth land, so the default map
-makes no request outside localhost (pdk.Deck(map_provider=None), see README).
+Pure: no streamlit here. The layers name their data as "dataset:<name>"; the canvas
+(dashboard/canvas.py and the browser code in dashboard/frontend/) supplies those data
+sets once per session and filters them by year on the GPU.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pydeck as pdk
-from pydeck.bindings.json_tools import default_serialize
 
-from .citations import short_citation
 from .loader import BASEMAP_PATH, Catalog, Feature
-from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
-from .timefilter import span_label
+from .selection import disputed_status, state_status
 
 DISPLAY_BASEMAP_PATH = BASEMAP_PATH.parent / "land-display.geojson"
-BORDER_DISPLAY_TOLERANCE_DEG = 0.01
 INITIAL_VIEW = {"latitude": 45.0, "longitude": 62.0, "zoom": 2.6, "min_zoom": 1.5, "max_zoom": 10}
 
 Color = list[int]
@@ -91,21 +87,6 @@ PRECISION_LABELS = {
     "derived": "derived from Natural Earth 1:10m",
 }
 
-TOOLTIP = {
-    "html": (
-        "<b>{tt_title}</b><br/>{tt_kind} · {tt_dates}<br/>{tt_status}"
-        "<br/><span style='opacity:.8'>Source: {tt_source}</span>"
-    ),
-    "style": {"backgroundColor": "#1f2430", "color": "white", "fontSize": "12px", "maxWidth": "320px"},
-}
-
-
-class CompactDeck(pdk.Deck):
-    """pydeck serialises with indent=2, nearly tripling what the browser receives."""
-
-    def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
-
 
 @lru_cache(maxsize=4)
 def basemap_collection(path: Path = DISPLAY_BASEMAP_PATH) -> dict[str, Any]:
@@ -118,8 +99,9 @@ def basemap_collection(path: Path = DISPLAY_BASEMAP_PATH) -> dict[str, Any]:
 
 
 LAND_COLOR: Color = [236, 233, 226, 255]
-# Off by default: tiles from basemaps.cartocdn.com (CARTO; OpenStreetMap data).
-ONLINE_BASEMAP_STYLE = pdk.map_styles.CARTO_LIGHT
+COUNTRY_BORDER_COLOR: Color = [255, 255, 255, 255]
+# Off by default: raster tiles from basemaps.cartocdn.com (CARTO; OpenStreetMap data).
+ONLINE_TILE_URL = "https://basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png"
 
 
 def disputed_fill(catalog: Catalog, feature: Feature, year: int, orgs: frozenset[str] | None) -> Color:
@@ -133,91 +115,48 @@ def disputed_fill(catalog: Catalog, feature: Feature, year: int, orgs: frozenset
     return STATUS_COLORS[status] if status else LAND_COLOR
 
 
-@lru_cache(maxsize=64)
-def _display_paths(feature: Feature) -> list[list[list[float]]]:
-    """The border is stored at full 1:10m detail for measuring; the browser gets less."""
-    display = feature.geometry.simplify(BORDER_DISPLAY_TOLERANCE_DEG)
-    return [[[round(x, 3), round(y, 3)] for x, y in line.coords] for line in getattr(display, "geoms", [display])]
+# Time filtering on the GPU: every dated row carries [t0, t1] (its first and last year).
+# The browser moves the filter range, never the data. "year" layers (states, disputed
+# areas) hold one row per interval of unchanging appearance and show the row covering
+# the year; "overlap" layers show whatever overlaps the year (or the range).
+TIME_FILTER: dict[str, Any] = {
+    "extensions": [{"@@type": "DataFilterExtension", "filterSize": 2}],
+    "filter_range": [[0, 9999], [0, 9999]],
+}
+PROPERTY_TIMES = "[properties.t0, properties.t1]"
+ROW_TIMES = "[t0, t1]"
+POINT_LAYERS = ("events", "garrisons", "bases")
+SYMBOL_RADIUS = {"events": 6, "garrisons": 9, "bases": 9}
 
 
-def _tooltip_fields(feature: Feature, catalog: Catalog, kind: str, status: str) -> dict[str, str]:
-    return {
-        "id": feature.id,
-        "tt_title": feature.name,
-        "tt_kind": kind,
-        "tt_dates": span_label(feature.props.start, feature.props.end),
-        "tt_status": status,
-        "tt_source": catalog.short_sources[feature.id],
-    }
+def _timed(accessor: str, mode: str) -> dict[str, Any]:
+    return {**TIME_FILTER, "get_filter_value": accessor, "time_filter": mode}
 
 
-def _membership_summary(feature: Feature, view: ViewFilter, year: int) -> str:
-    current = visible_memberships(feature, ViewFilter(year=year, orgs=view.orgs))
-    if not current:
-        return "No status in the selected organizations this year"
-    return "; ".join(f"{m.org}: {m.status} ({span_label(m.start, m.end)})" for m in current)
-
-
-def _state_rows(catalog: Catalog, view: ViewFilter, year: int) -> list[dict[str, Any]]:
-    features = []
-    for state in catalog.layer("states"):
-        status = state_status(state, year, view.orgs)
-        if status is None:
-            continue
-        properties = _tooltip_fields(state, catalog, LAYER_KINDS["states"], _membership_summary(state, view, year))
-        properties["tt_dates"] = f"status in {year}: {STATUS_LABELS[status].lower()}"
-        properties["fill"] = STATUS_COLORS[status]
-        properties["status"] = status
-        features.append({"type": "Feature", "properties": properties, "geometry": state.geojson_geometry})
-    return features
-
-
-def _point_row(feature: Feature, catalog: Catalog, kind: str, status: str, color: Color, symbol: str) -> dict[str, Any]:
-    row = _tooltip_fields(feature, catalog, kind, status)
-    former = feature.props.end is not None and feature.layer in ("bases", "garrisons")
-    row.update(
-        {
-            "position": [round(feature.geometry.x, 4), round(feature.geometry.y, 4)],
-            "fill": FORMER_FILL if former else color,
-            "line": color,
-            "text_color": color if former else [255, 255, 255, 255],
-            "symbol": symbol,
-            "halo": UNCERTAINTY_METERS.get(feature.props.precision, 0),
-            "precision": feature.props.precision,
-        }
-    )
-    return row
-
-
-def _base_status(feature: Feature) -> str:
-    props = feature.props
-    state = "Former site (closed/withdrawn)" if props.end else "Operating"
-    return f"{state} · {props.type} · host {props.host_iso3} · {PRECISION_LABELS[props.precision]}"
-
-
-def _halo_layer(layer_id: str, rows: list[dict[str, Any]]) -> pdk.Layer:
-    return pdk.Layer(
-        "ScatterplotLayer",
-        id=layer_id,
-        data=[{"position": r["position"], "halo": r["halo"], "line": r["line"]} for r in rows if r["halo"]],
-        get_position="position",
-        get_radius="halo",
-        radius_units="'meters'",
-        filled=True,
-        stroked=True,
-        get_fill_color=[120, 120, 120, 35],
-        get_line_color="line",
-        line_width_min_pixels=1,
-        pickable=False,
-    )
-
-
-def _symbol_layers(layer_id: str, rows: list[dict[str, Any]], radius: int, pickable: bool = True) -> list[pdk.Layer]:
+def _point_layers(layer_id: str) -> list[pdk.Layer]:
+    data = f"dataset:{layer_id}"
+    radius = SYMBOL_RADIUS[layer_id]
+    timed = _timed(ROW_TIMES, "overlap")
     return [
         pdk.Layer(
             "ScatterplotLayer",
+            id=f"{layer_id}-uncertainty",
+            data=data,
+            get_position="position",
+            get_radius="halo",
+            radius_units="'meters'",
+            filled=True,
+            stroked=True,
+            get_fill_color=[120, 120, 120, 35],
+            get_line_color="line",
+            line_width_min_pixels=1,
+            pickable=False,
+            **timed,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
             id=layer_id,
-            data=rows,
+            data=data,
             get_position="position",
             get_fill_color="fill",
             get_line_color="line",
@@ -226,17 +165,14 @@ def _symbol_layers(layer_id: str, rows: list[dict[str, Any]], radius: int, picka
             stroked=True,
             line_width_units="'pixels'",
             get_line_width=2,
-            pickable=pickable,
+            pickable=True,
             auto_highlight=True,
+            **timed,
         ),
         pdk.Layer(
             "TextLayer",
             id=f"{layer_id}-symbols",
-            data=[
-                {"position": r["position"], "symbol": r["symbol"], "text_color": r["text_color"]}
-                for r in rows
-                if r["symbol"]
-            ],
+            data=data,
             get_position="position",
             get_text="symbol",
             get_color="text_color",
@@ -245,18 +181,16 @@ def _symbol_layers(layer_id: str, rows: list[dict[str, Any]], radius: int, picka
             font_weight=700,
             character_set="'auto'",
             pickable=False,
+            **timed,
         ),
     ]
 
 
-def _outline_layer(layer_id: str, features: list[Feature], color: Color, width: int) -> pdk.Layer:
+def _outline_layer(layer_id: str, color: Color, width: int) -> pdk.Layer:
     return pdk.Layer(
         "GeoJsonLayer",
         id=layer_id,
-        data={
-            "type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": {}, "geometry": f.geojson_geometry} for f in features],
-        },
+        data=f"dataset:{layer_id}",
         filled=False,
         stroked=True,
         get_line_color=color,
@@ -268,78 +202,42 @@ def _outline_layer(layer_id: str, features: list[Feature], color: Color, width: 
     )
 
 
-@dataclass(frozen=True)
-class MapView:
-    """Everything the app needs to draw one view."""
+def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -> list[dict[str, Any]]:
+    """The map's layers for a choice of layers, as deck.gl JSON (what pydeck sends).
 
-    deck: CompactDeck
-    visible_ids: tuple[str, ...]
+    The same for every year and every organization: those reach the browser as data
+    and as the filter range."""
 
+    def shown(name: str) -> bool:
+        return layers is None or name in layers
 
-def build_deck(
-    catalog: Catalog,
-    view: ViewFilter,
-    selected_id: str | None = None,
-    basemap: dict[str, Any] | None = None,
-    highlight_ids: frozenset[str] = frozenset(),
-    online_basemap: bool = False,
-) -> MapView:
-    """The deck for a view. In range mode the states are coloured for the last year.
-
-    online_basemap swaps the local land for CARTO's tiles (towns, roads, terrain names);
-    it is the only path that makes the browser fetch from outside localhost."""
-    year = view.until if view.until is not None else (view.year if view.year is not None else catalog.latest_year)
-    shown = {f.id for f in catalog.features if is_visible(f, view)}
-    layers: list[pdk.Layer] = []
+    specs: list[pdk.Layer] = []
     if not online_basemap:
-        layers.append(
+        specs.append(
             pdk.Layer(
-                "GeoJsonLayer",
-                id="basemap",
-                data=basemap if basemap is not None else basemap_collection(),
-                filled=True,
-                stroked=True,
-                get_fill_color=LAND_COLOR,
-                get_line_color=[255, 255, 255, 255],
-                line_width_min_pixels=0.5,
-                pickable=False,
+                "GeoJsonLayer", id="land", data="dataset:land", filled=True, stroked=False, get_fill_color=LAND_COLOR
             )
         )
-    wanted = view.layers
-
-    if wanted is None or "states" in wanted:
-        state_rows = _state_rows(catalog, view, year)
-        shown |= {row["properties"]["id"] for row in state_rows}
-        layers.append(
+    if shown("states"):
+        specs.append(
             pdk.Layer(
                 "GeoJsonLayer",
                 id="states",
-                data={"type": "FeatureCollection", "features": state_rows},
+                data="dataset:states",
                 filled=True,
-                stroked=True,
+                stroked=False,
                 get_fill_color="properties.fill",
-                get_line_color=[80, 80, 80, 255],
-                line_width_min_pixels=0.7,
                 pickable=True,
                 auto_highlight=True,
+                **_timed(PROPERTY_TIMES, "year"),
             )
         )
-
-    if wanted is None or "disputed" in wanted:
-        rows = []
-        for feature in catalog.layer("disputed"):
-            if feature.id not in shown:
-                continue
-            record = disputed_status(feature, year)
-            status = record.status if record else "No status recorded for this year"
-            row = _tooltip_fields(feature, catalog, LAYER_KINDS["disputed"], status)
-            row["fill"] = disputed_fill(catalog, feature, year, view.orgs)
-            rows.append({"type": "Feature", "properties": row, "geometry": feature.geojson_geometry})
-        layers.append(
+    if shown("disputed"):
+        specs.append(
             pdk.Layer(
                 "GeoJsonLayer",
                 id="disputed",
-                data={"type": "FeatureCollection", "features": rows},
+                data="dataset:disputed",
                 filled=True,
                 stroked=True,
                 get_fill_color="properties.fill",
@@ -350,49 +248,43 @@ def build_deck(
                 point_radius_min_pixels=6,
                 pickable=True,
                 auto_highlight=True,
+                **_timed(PROPERTY_TIMES, "year"),
             )
         )
-
-    if wanted is None or "borders" in wanted:
-        rows = []
-        for feature in catalog.layer("borders"):
-            if feature.id not in shown:
-                continue
-            first = feature.props.published_lengths[0]
-            cited = catalog.bibliography.get(first.sources[0].id)
-            published = f"{first.km:,.0f} km" + (f" in {short_citation(cited)}" if cited else "")
-            kms = [p.km for p in feature.props.published_lengths]
-            status = (
-                f"Measured {feature.length_km:,.0f} km on {feature.props.scale}; {published}; "
-                f"published figures range {min(kms):,.0f}–{max(kms):,.0f} km"
+    if not online_basemap:
+        # Country borders drawn once, shared edges only: outlines cost the most per frame.
+        specs.append(
+            pdk.Layer(
+                "PathLayer",
+                id="country-borders",
+                data="dataset:country-borders",
+                get_path="path",
+                get_color=COUNTRY_BORDER_COLOR,
+                get_width=0.8,
+                width_units="'pixels'",
+                pickable=False,
             )
-            row = _tooltip_fields(feature, catalog, LAYER_KINDS["borders"], status)
-            row["path"] = _display_paths(feature)
-            row["label"] = f"Kazakhstan–Russia border: {feature.length_km:,.0f} km measured (1:10m) · {published}"
-            middle = (
-                feature.geometry.interpolate(0.5, normalized=True) if hasattr(feature.geometry, "interpolate") else None
-            )
-            row["label_position"] = [middle.x, middle.y] if middle else row["path"][0][0]
-            rows.append(row)
-        paths = [{**row, "path": part} for row in rows for part in row["path"]]
-        layers.append(
+        )
+    if shown("borders"):
+        specs.append(
             pdk.Layer(
                 "PathLayer",
                 id="borders",
-                data=paths,
+                data="dataset:borders",
                 get_path="path",
                 get_color=BORDER_COLOR,
                 get_width=3,
                 width_units="'pixels'",
                 pickable=True,
                 auto_highlight=True,
+                **_timed(ROW_TIMES, "overlap"),
             )
         )
-        layers.append(
+        specs.append(
             pdk.Layer(
                 "TextLayer",
                 id="borders-label",
-                data=[{"label_position": r["label_position"], "label": r["label"]} for r in rows],
+                data="dataset:borders-label",
                 get_position="label_position",
                 get_text="label",
                 get_size=12,
@@ -403,36 +295,15 @@ def build_deck(
                 get_background_color=[255, 255, 255, 200],
                 character_set="'auto'",
                 pickable=False,
+                **_timed(ROW_TIMES, "overlap"),
             )
         )
-
-    if wanted is None or "pipelines" in wanted:
-        rows = []
-        for feature in catalog.layer("pipelines"):
-            if feature.id not in shown:
-                continue
-            props = feature.props
-            route = ROUTE_LABELS[props.route_class]
-            status = f"{props.commodity} · {route} · drawn {feature.length_km:,.0f} km"
-            if props.published_length_km:
-                status += f" (published {props.published_length_km:,.0f} km)"
-            row = _tooltip_fields(feature, catalog, LAYER_KINDS["pipelines"], status)
-            row["tt_dates"] = span_label(props.start, props.end)
-            color = ROUTE_COLORS[props.route_class]
-            for part in getattr(feature.geometry, "geoms", [feature.geometry]):
-                rows.append(
-                    {
-                        **row,
-                        "path": [list(c) for c in part.coords],
-                        "color": color,
-                        "width": 5 if props.commodity == "oil" else 3,
-                    }
-                )
-        layers.append(
+    if shown("pipelines"):
+        specs.append(
             pdk.Layer(
                 "PathLayer",
                 id="pipelines",
-                data=rows,
+                data="dataset:pipelines",
                 get_path="path",
                 get_color="color",
                 get_width="width",
@@ -441,44 +312,15 @@ def build_deck(
                 joint_rounded=True,
                 pickable=True,
                 auto_highlight=True,
+                **_timed(ROW_TIMES, "overlap"),
             )
         )
-
-    for layer_id in ("events", "garrisons", "bases"):
-        kind = LAYER_KINDS[layer_id]
-        if wanted is not None and layer_id not in wanted:
-            continue
-        rows = []
-        for feature in catalog.layer(layer_id):
-            if feature.id not in shown:
-                continue
-            if layer_id == "bases":
-                symbol, color, _ = BASE_GROUPS[feature.props.type]
-                rows.append(_point_row(feature, catalog, kind, _base_status(feature), color, symbol))
-            elif layer_id == "garrisons":
-                props = feature.props
-                status = f"{props.unit} ({props.contributor_iso3}) · {', '.join(props.force)} · {PRECISION_LABELS[props.precision]}"
-                rows.append(_point_row(feature, catalog, kind, status, GARRISON_COLOR, "★"))
-            else:
-                status = f"{feature.props.kind} · {feature.props.place} · {PRECISION_LABELS[feature.props.precision]}"
-                rows.append(_point_row(feature, catalog, kind, status, EVENT_COLOR, ""))
-        layers.append(_halo_layer(f"{layer_id}-uncertainty", rows))
-        layers.extend(_symbol_layers(layer_id, rows, radius=6 if layer_id == "events" else 9))
-
-    changed = [catalog.get(fid) for fid in sorted(highlight_ids) if fid in shown and catalog.get(fid)]
-    if changed:
-        layers.append(_outline_layer("changes", changed, HIGHLIGHT_COLOR, width=2))
-    selected = catalog.get(selected_id) if selected_id else None
-    if selected is not None and selected.id in shown:
-        layers.append(_outline_layer("selected", [selected], SELECTED_COLOR, width=3))
-
-    basemap_options = (
-        {"map_provider": "carto", "map_style": ONLINE_BASEMAP_STYLE} if online_basemap else {"map_provider": None}
-    )
-    deck = CompactDeck(
-        layers=layers, initial_view_state=pdk.ViewState(**INITIAL_VIEW), tooltip=TOOLTIP, **basemap_options
-    )
-    return MapView(deck, tuple(sorted(shown)))
+    for layer_id in POINT_LAYERS:
+        if shown(layer_id):
+            specs.extend(_point_layers(layer_id))
+    specs.append(_outline_layer("changes", HIGHLIGHT_COLOR, width=2))
+    specs.append(_outline_layer("selected", SELECTED_COLOR, width=3))
+    return [json.loads(layer.to_json()) for layer in specs]
 
 
 def legend() -> list[dict[str, Any]]:

@@ -218,6 +218,7 @@ def downloads(catalog: Catalog, view: ViewFilter, visible_ids: tuple[str, ...], 
     """Every format analysts use, for exactly what the map shows. Files are built only
     when a button is pressed (deferred callables), so reruns stay fast."""
     from .briefing import build_briefing_pdf, render_static_map
+    from .canvas import standalone_map
     from .citations import to_bibtex, to_csl_json
     from .export import export_bytes
 
@@ -242,6 +243,7 @@ def downloads(catalog: Catalog, view: ViewFilter, visible_ids: tuple[str, ...], 
             "application/vnd.google-earth.kml+xml",
         ),
         ("GeoPackage (QGIS)", lambda: export_bytes(catalog, view, "gpkg"), "gpkg", "application/geopackage+sqlite3"),
+        ("Interactive map (HTML)", lambda: standalone_map(catalog, view), "html", "text/html"),
         ("Map PNG", static_map("png"), "png", "image/png"),
         ("Map SVG", static_map("svg"), "svg", "image/svg+xml"),
         (

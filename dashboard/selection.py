@@ -89,6 +89,16 @@ def visible_features(catalog: Catalog, view: ViewFilter) -> list[Feature]:
     return [f for f in catalog.features if is_visible(f, view)]
 
 
+def shown_ids(catalog: Catalog, view: ViewFilter) -> tuple[str, ...]:
+    """The features a map of the view draws: the visible ones, and states painted grey
+    because they held a status earlier (range mode colours the last year)."""
+    year = view.until if view.until is not None else view.year
+    shown = {f.id for f in catalog.features if is_visible(f, view)}
+    if year is not None and (view.layers is None or "states" in view.layers):
+        shown |= {s.id for s in catalog.layer("states") if state_status(s, year, view.orgs) is not None}
+    return tuple(sorted(shown))
+
+
 def strongest_status(state: Feature, view: ViewFilter) -> str | None:
     """The strongest status the state holds in the view's organizations and years."""
     statuses = [m.status for m in visible_memberships(state, view)]

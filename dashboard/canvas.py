@@ -1,0 +1,500 @@
+"""What the map canvas sends to the browser, split by how often it changes.
+
+- The scene: every geometry and every year-independent field (land, country borders,
+  state and area shapes, lines, sites with their dates and tooltips). One per data set,
+  sent once per session as a content-addressed file.
+- The view: what the organization and layer choice decides (the layers as deck.gl JSON,
+  each state's colour per interval of years, the sites the organization filter hides).
+  One per choice, also a content-addressed file.
+- The frame: the year (or range), the selection and the comparison highlight: a few
+  hundred bytes, the only thing a year change sends.
+
+Pure: no streamlit. dashboard/canvas_component.py serves these to Streamlit;
+`standalone_html` inlines them into one file that opens from disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping
+
+from .citations import is_http_url, resolve, short_citation
+from .layers import (
+    BASE_GROUPS,
+    EVENT_COLOR,
+    FORMER_FILL,
+    GARRISON_COLOR,
+    INITIAL_VIEW,
+    LAYER_KINDS,
+    ONLINE_TILE_URL,
+    POINT_LAYERS,
+    PRECISION_LABELS,
+    ROUTE_COLORS,
+    ROUTE_LABELS,
+    STATUS_COLORS,
+    STATUS_LABELS,
+    UNCERTAINTY_METERS,
+    canvas_layers,
+    disputed_fill,
+    legend,
+)
+from .loader import Catalog, Feature
+from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
+from .timefilter import span_label, year_of
+from .viewstate import FIRST_YEAR
+
+FRONTEND_DIR = Path(__file__).resolve().parent / "frontend"
+OPEN_END = 9999  # t1 of something still current
+# Display geometry: coverage simplification keeps shared edges shared, so neighbours
+# never gap or overlap. 0.05 degrees is under a pixel at the default zoom (about 18 km/px).
+DISPLAY_TOLERANCE_DEG = 0.05
+COORD_DIGITS = 3  # about 100 m: far below a pixel at any zoom the map allows for these layers
+# The year layers: each row covers an interval of years of unchanging appearance.
+YEAR_LAYERS = ("states", "disputed")
+
+
+def _round(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, COORD_DIGITS)
+    if isinstance(value, (list, tuple)):
+        return [_round(v) for v in value]
+    return value
+
+
+def _geometry(geom) -> dict[str, Any]:
+    as_dict = mapping(geom)
+    return {"type": as_dict["type"], "coordinates": _round(as_dict["coordinates"])}
+
+
+def _years(feature: Feature) -> tuple[int, int]:
+    end = year_of(feature.props.end)
+    return year_of(feature.props.start), OPEN_END if end is None else end
+
+
+def serialize(payload: Any) -> str:
+    """Deterministic JSON: the same payload gives the same bytes (and file name) on every run."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _tooltip(feature: Feature, catalog: Catalog, kind: str, dates: str, status: str) -> dict[str, str]:
+    return {
+        "id": feature.id,
+        "tt_title": feature.name,
+        "tt_kind": kind,
+        "tt_dates": dates,
+        "tt_status": status,
+        "tt_source": catalog.short_sources[feature.id],
+    }
+
+
+def _display_geometries(catalog: Catalog) -> dict[str, Any]:
+    areas = [f for f in catalog.features if f.layer in YEAR_LAYERS and f.geometry.geom_type.endswith("Polygon")]
+    simplified = shapely.coverage_simplify([f.geometry for f in areas], DISPLAY_TOLERANCE_DEG) if areas else []
+    shapes = {f.id: geom for f, geom in zip(areas, simplified, strict=True)}
+    for feature in catalog.features:
+        if feature.id not in shapes:
+            geom = feature.geometry
+            shapes[feature.id] = geom.simplify(0.01) if feature.layer == "borders" else geom
+    return {fid: _geometry(geom) for fid, geom in shapes.items()}
+
+
+def _land(basemap: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The land as fills, and the borders between countries once each (no coasts)."""
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in basemap.get("features", [])]
+    if not shapes:
+        return {"type": "FeatureCollection", "features": []}, []
+    simplified = shapely.coverage_simplify(shapes, DISPLAY_TOLERANCE_DEG)
+    tree = shapely.STRtree(simplified)
+    edges = []
+    for i, j in zip(*tree.query(simplified, predicate="touches"), strict=True):
+        if i < j:
+            shared = simplified[i].boundary.intersection(simplified[j].boundary)
+            if not shared.is_empty:
+                edges.append(shared)
+    merged = shapely.line_merge(shapely.union_all(edges)) if edges else None
+    lines = [g for g in getattr(merged, "geoms", [merged]) if g is not None and g.geom_type == "LineString"]
+    land = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {}, "geometry": _geometry(g)} for g in simplified],
+    }
+    return land, [{"path": _round([list(c) for c in line.coords])} for line in lines]
+
+
+def _point_row(feature: Feature, catalog: Catalog, kind: str, status: str, color: list[int], symbol: str) -> dict:
+    former = feature.props.end is not None and feature.layer in ("bases", "garrisons")
+    t0, t1 = _years(feature)
+    return {
+        **_tooltip(feature, catalog, kind, span_label(feature.props.start, feature.props.end), status),
+        "t0": t0,
+        "t1": t1,
+        "position": _round([feature.geometry.x, feature.geometry.y]),
+        "fill": FORMER_FILL if former else color,
+        "line": color,
+        "text_color": color if former else [255, 255, 255, 255],
+        "symbol": symbol,
+        "halo": UNCERTAINTY_METERS.get(feature.props.precision, 0),
+    }
+
+
+def _site_rows(catalog: Catalog, layer: str) -> list[dict[str, Any]]:
+    kind = LAYER_KINDS[layer]
+    rows = []
+    for feature in catalog.layer(layer):
+        props = feature.props
+        precision = PRECISION_LABELS[props.precision]
+        if layer == "bases":
+            symbol, color, _ = BASE_GROUPS[props.type]
+            state = "Former site (closed/withdrawn)" if props.end else "Operating"
+            status = f"{state} · {props.type} · host {props.host_iso3} · {precision}"
+            rows.append(_point_row(feature, catalog, kind, status, color, symbol))
+        elif layer == "garrisons":
+            status = f"{props.unit} ({props.contributor_iso3}) · {', '.join(props.force)} · {precision}"
+            rows.append(_point_row(feature, catalog, kind, status, GARRISON_COLOR, "★"))
+        else:
+            status = f"{props.kind} · {props.place} · {precision}"
+            rows.append(_point_row(feature, catalog, kind, status, EVENT_COLOR, ""))
+    return rows
+
+
+def _border_rows(catalog: Catalog, geometries: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+    paths, labels = [], []
+    for feature in catalog.layer("borders"):
+        first = feature.props.published_lengths[0]
+        cited = catalog.bibliography.get(first.sources[0].id)
+        published = f"{first.km:,.0f} km" + (f" in {short_citation(cited)}" if cited else "")
+        kms = [p.km for p in feature.props.published_lengths]
+        status = (
+            f"Measured {feature.length_km:,.0f} km on {feature.props.scale}; {published}; "
+            f"published figures range {min(kms):,.0f}–{max(kms):,.0f} km"
+        )
+        t0, t1 = _years(feature)
+        row = {
+            **_tooltip(
+                feature, catalog, LAYER_KINDS["borders"], span_label(feature.props.start, feature.props.end), status
+            ),
+            "t0": t0,
+            "t1": t1,
+        }
+        geometry = geometries[feature.id]
+        parts = geometry["coordinates"] if geometry["type"] == "MultiLineString" else [geometry["coordinates"]]
+        paths.extend({**row, "path": part} for part in parts)
+        middle = feature.geometry.interpolate(0.5, normalized=True)
+        labels.append(
+            {
+                "label_position": _round([middle.x, middle.y]),
+                "label": f"Kazakhstan–Russia border: {feature.length_km:,.0f} km measured (1:10m) · {published}",
+                "t0": t0,
+                "t1": t1,
+            }
+        )
+    return paths, labels
+
+
+def _pipeline_rows(catalog: Catalog) -> list[dict[str, Any]]:
+    rows = []
+    for feature in catalog.layer("pipelines"):
+        props = feature.props
+        status = f"{props.commodity} · {ROUTE_LABELS[props.route_class]} · drawn {feature.length_km:,.0f} km"
+        if props.published_length_km:
+            status += f" (published {props.published_length_km:,.0f} km)"
+        t0, t1 = _years(feature)
+        row = {
+            **_tooltip(feature, catalog, LAYER_KINDS["pipelines"], span_label(props.start, props.end), status),
+            "t0": t0,
+            "t1": t1,
+            "color": ROUTE_COLORS[props.route_class],
+            "width": 5 if props.commodity == "oil" else 3,
+        }
+        for part in getattr(feature.geometry, "geoms", [feature.geometry]):
+            rows.append({**row, "path": _round([list(c) for c in part.coords])})
+    return rows
+
+
+def build_scene(catalog: Catalog, basemap: dict[str, Any]) -> dict[str, Any]:
+    """Everything that does not depend on the year, the organizations or the layer choice."""
+    geometries = _display_geometries(catalog)
+    land, country_borders = _land(basemap)
+    border_paths, border_labels = _border_rows(catalog, geometries)
+    datasets: dict[str, Any] = {
+        "land": land,
+        "country-borders": country_borders,
+        "borders": border_paths,
+        "borders-label": border_labels,
+        "pipelines": _pipeline_rows(catalog),
+    }
+    for layer in POINT_LAYERS:
+        datasets[layer] = _site_rows(catalog, layer)
+    return {
+        "first_year": FIRST_YEAR,
+        "last_year": catalog.latest_year,
+        "initial_view": INITIAL_VIEW,
+        "online_tiles": ONLINE_TILE_URL,
+        "geometries": geometries,
+        "datasets": datasets,
+        "legend": legend(),
+    }
+
+
+def _membership_summary(feature: Feature, orgs: frozenset[str] | None, year: int) -> str:
+    current = visible_memberships(feature, ViewFilter(year=year, orgs=orgs))
+    if not current:
+        return "No status in the selected organizations this year"
+    return "; ".join(f"{m.org}: {m.status} ({span_label(m.start, m.end)})" for m in current)
+
+
+def _intervals(by_year: dict[int, dict[str, Any] | None]) -> list[dict[str, Any]]:
+    """Runs of equal appearance, as rows with t0..t1: a year change then only moves a filter."""
+    rows: list[dict[str, Any]] = []
+    for year in sorted(by_year):
+        look = by_year[year]
+        if look is None:
+            continue
+        last = rows[-1] if rows else None
+        if (
+            last is not None
+            and last["t1"] == year - 1
+            and {k: v for k, v in last.items() if k not in ("t0", "t1")} == look
+        ):
+            last["t1"] = year
+        else:
+            rows.append({**look, "t0": year, "t1": year})
+    return rows
+
+
+def _state_rows(catalog: Catalog, orgs: frozenset[str] | None) -> list[dict[str, Any]]:
+    rows = []
+    for state in catalog.layer("states"):
+        by_year: dict[int, dict[str, Any] | None] = {}
+        for year in range(FIRST_YEAR, catalog.latest_year + 1):
+            status = state_status(state, year, orgs)
+            by_year[year] = (
+                None
+                if status is None
+                else {
+                    **_tooltip(
+                        state,
+                        catalog,
+                        LAYER_KINDS["states"],
+                        STATUS_LABELS[status],
+                        _membership_summary(state, orgs, year),
+                    ),
+                    "fill": STATUS_COLORS[status],
+                    "status": status,
+                }
+            )
+        rows.extend(_intervals(by_year))
+    return rows
+
+
+def _disputed_rows(catalog: Catalog, orgs: frozenset[str] | None) -> list[dict[str, Any]]:
+    rows = []
+    for feature in catalog.layer("disputed"):
+        by_year: dict[int, dict[str, Any] | None] = {}
+        for year in range(FIRST_YEAR, catalog.latest_year + 1):
+            if not ViewFilter(year=year).active(feature.props.start, feature.props.end):
+                by_year[year] = None
+                continue
+            record = disputed_status(feature, year)
+            status = record.status if record else "No status recorded for this year"
+            by_year[year] = {
+                **_tooltip(
+                    feature,
+                    catalog,
+                    LAYER_KINDS["disputed"],
+                    span_label(feature.props.start, feature.props.end),
+                    status,
+                ),
+                "fill": disputed_fill(catalog, feature, year, orgs),
+            }
+        rows.extend(_intervals(by_year))
+    return rows
+
+
+def build_view(catalog: Catalog, view: ViewFilter, online_basemap: bool = False, cards: bool = False) -> dict[str, Any]:
+    """What the organization and layer choice decides; the same for every year."""
+    orgs = view.orgs
+    undated = ViewFilter(orgs=orgs, layers=view.layers)
+    hidden = sorted(
+        f.id
+        for f in catalog.features
+        if f.layer in POINT_LAYERS and not is_visible(f, undated) and (view.layers is None or f.layer in view.layers)
+    )
+    payload: dict[str, Any] = {
+        "layers": canvas_layers(view.layers, online_basemap),
+        "datasets": {"states": _state_rows(catalog, orgs), "disputed": _disputed_rows(catalog, orgs)},
+        "hidden": hidden,
+        "online_basemap": online_basemap,
+    }
+    if cards:
+        payload["cards"] = feature_cards(catalog, view)
+    return payload
+
+
+def feature_cards(catalog: Catalog, view: ViewFilter) -> dict[str, dict[str, Any]]:
+    """The click-to-cite panel of the standalone map: the same citations as the app's panel."""
+    cards = {}
+    for feature in catalog.features:
+        if view.layers is not None and feature.layer not in view.layers:
+            continue
+        refs = list(feature.props.sources)
+        lines = [f"{LAYER_KINDS[feature.layer]} · {span_label(feature.props.start, feature.props.end)}"]
+        for membership in getattr(feature.props, "memberships", None) or ():
+            if view.org_selected(membership.org):
+                lines.append(f"{membership.org}: {membership.status}, {span_label(membership.start, membership.end)}")
+                refs.extend(membership.sources)
+        for record in getattr(feature.props, "statuses", None) or ():
+            lines.append(f"{record.status}, {span_label(record.start, record.end)}")
+            refs.extend(record.sources)
+        for length in getattr(feature.props, "published_lengths", None) or ():
+            refs.extend(length.sources)
+        lines.append(f"Location: {PRECISION_LABELS[feature.props.precision]}")
+        if feature.props.notes:
+            lines.append(feature.props.notes)
+        citations = []
+        for citation in resolve(refs, catalog.bibliography):
+            url = (citation.entry.URL if citation.entry else None) or ""
+            citations.append({"text": citation.full(), "claim": citation.claim, "url": url if is_http_url(url) else ""})
+        cards[feature.id] = {"title": feature.name, "lines": lines, "citations": citations}
+    return cards
+
+
+def frame_args(
+    year: int,
+    year_rev: int,
+    year_range: tuple[int, int] | None = None,
+    selected: str | None = None,
+    highlight: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """The part of the component's arguments that a year change or a click changes."""
+    return {
+        "year": year,
+        "year_rev": year_rev,
+        "range": list(year_range) if year_range else None,
+        "selected": selected,
+        "highlight": sorted(highlight),
+    }
+
+
+@dataclass(frozen=True)
+class Blob:
+    """A payload serialised once; its name is its content's hash."""
+
+    text: str
+
+    @cached_property
+    def name(self) -> str:
+        return f"{digest(self.text)}.json"
+
+
+def blob(payload: Any) -> Blob:
+    return Blob(serialize(payload))
+
+
+def _inline_json(text: str) -> str:
+    """JSON inside a <script> element: '<' escaped so no data can close the element."""
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+STANDALONE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; worker-src blob:; connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
+SAVE_CORE = "window.__deckCore = window.deck;"  # @deck.gl/json's bundle replaces window.deck
+SCRIPTS = ("vendor/deckgl.min.js", None, "vendor/deckgl-json.min.js", "canvas.js")
+
+
+def _read(name: str) -> str:
+    return (FRONTEND_DIR / name).read_text(encoding="utf-8")
+
+
+def page_html(title: str, boot: str | None = None) -> str:
+    """The canvas page. Without boot data it links its files (the component, which fetches
+    its data); with it, everything is inline and the policy forbids any request."""
+    from html import escape
+
+    inline = boot is not None
+    head = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{STANDALONE_CSP}">' if inline else "",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{_read('canvas.css')}</style>" if inline else '<link rel="stylesheet" href="canvas.css">',
+        f"</head><body{' class=standalone' if inline else ''}>",
+        _read("body.html"),
+    ]
+    if inline:
+        head.append(f'<script id="canvas-boot" type="application/json">{_inline_json(boot)}</script>')
+    for script in SCRIPTS:
+        if script is None:
+            head.append(f"<script>{SAVE_CORE}</script>")
+        elif inline:
+            head.append(f"<script>{_read(script)}</script>")
+        else:
+            head.append(f'<script src="{script}"></script>')
+    head.append("</body></html>")
+    return "\n".join(part for part in head if part)
+
+
+def standalone_html(scene: dict[str, Any], view: dict[str, Any], frame: dict[str, Any], title: str) -> str:
+    """One self-contained file: the same renderer, player, tooltips and citations as the app."""
+    boot = serialize({"mode": "standalone", "scene": scene, "view": view, "frame": frame, "title": title})
+    return page_html(title, boot)
+
+
+def _valid_year(value: Any, first: int, last: int) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and first <= value <= last else None
+
+
+@dataclass(frozen=True)
+class CanvasEvent:
+    """What the browser told Python: the year it shows, and a click if there was a new one."""
+
+    seq: int
+    year: int | None
+    picked: str | None
+    pick_seq: int | None
+
+
+def read_canvas_event(
+    value: Any, last_seq: int | None, last_pick_seq: int | None, first: int, last: int, known_ids
+) -> CanvasEvent | None:
+    """The component's value, checked: None when there is nothing new or it is malformed.
+    A year outside the slider or an unknown feature is ignored, never trusted."""
+    if not isinstance(value, dict) or not isinstance(value.get("seq"), int) or value["seq"] == last_seq:
+        return None
+    pick_seq = value.get("pick_seq") if isinstance(value.get("pick_seq"), int) else None
+    picked = value.get("picked") if pick_seq is not None and pick_seq != last_pick_seq else None
+    return CanvasEvent(
+        seq=value["seq"],
+        year=_valid_year(value.get("year"), first, last),
+        picked=picked if isinstance(picked, str) and picked in known_ids else None,
+        pick_seq=pick_seq,
+    )
+
+
+def standalone_map(catalog: Catalog, view: ViewFilter, basemap: dict[str, Any] | None = None) -> str:
+    """The interactive map of a view as one HTML file, for someone who does not run the server."""
+    from .layers import basemap_collection
+
+    year = view.year if view.year is not None else catalog.latest_year
+    year_range = (view.year, view.until) if view.until is not None and view.year is not None else None
+    orgs = ", ".join(sorted(view.orgs)) if view.orgs else "all organizations"
+    when = f"{year_range[0]}–{year_range[1]}" if year_range else str(year)
+    return standalone_html(
+        build_scene(catalog, basemap if basemap is not None else basemap_collection()),
+        build_view(catalog, view, cards=True),
+        frame_args(year, 1, year_range),
+        f"CSTO and Kazakhstan–Russia map: {orgs}, {when}",
+    )
