@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-YEAR_SLIDER = "[data-testid=stSlider] input[type=range]"  # the first slider on the page
+CANVAS_IFRAME = "iframe[src*='canvas_component.canvas']"
 # With --disable-gpu each redraw of the map costs 2-3 s of software rendering here (and
 # about 7 s for the first); "--use-gl=angle --use-angle=swiftshader" cut that to 0.3 s
 # but deck.gl then missed clicks (the pick on pointerdown found nothing). Tests wait on
@@ -78,9 +78,28 @@ def settle(page) -> None:
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
 
 
+def canvas_frame(page):
+    """The map canvas's iframe, once its page has loaded."""
+    page.wait_for_selector(CANVAS_IFRAME, timeout=60_000)
+    return page.frame_locator(CANVAS_IFRAME)
+
+
+def canvas_js(page):
+    """The iframe's Frame, for evaluating against the canvas's own window."""
+    element = page.wait_for_selector(CANVAS_IFRAME, timeout=60_000)
+    return element.content_frame()
+
+
+def wait_drawn(frame, year: int | None = None, timeout: float = 120_000) -> None:
+    """Until the canvas has drawn a frame (of the given year)."""
+    condition = "d => true" if year is None else f"d => d.year === {year}"
+    frame.wait_for_function(
+        f"() => window.__canvasStats && window.__canvasStats.drawn.some({condition})", timeout=timeout
+    )
+
+
 def open_app(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=60_000)
     settle(page)
-    page.wait_for_selector("[data-testid=stDeckGlJsonChart] canvas", timeout=60_000)
-    page.wait_for_timeout(1500)
+    wait_drawn(canvas_js(page))

@@ -1,4 +1,9 @@
-"""The app through Streamlit's AppTest: reads the deck spec the browser would receive."""
+"""The app through Streamlit's AppTest: reads what the map canvas would receive.
+
+The canvas component gets small arguments (two payload names and the frame); the
+payloads themselves are files in the component's folder, read here as the browser would.
+A click or a released slider is simulated by setting the component's value.
+"""
 
 import json
 
@@ -6,19 +11,43 @@ import pytest
 from conftest import ROOT, read_layer, write_layer
 from streamlit.testing.v1 import AppTest
 
+from dashboard.canvas_component import RUNTIME_DIR
+
 APP = str(ROOT / "dashboard" / "app.py")
 
 
-def deck(at: AppTest) -> dict:
-    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+def canvas_args(at: AppTest) -> dict:
+    return json.loads(at.get("component_instance")[0].proto.json_args)
 
 
-def layer(at: AppTest, layer_id: str) -> dict:
-    return next(item for item in deck(at)["layers"] if item["id"] == layer_id)
+def payload(at: AppTest, which: str) -> dict:
+    return json.loads((RUNTIME_DIR / "data" / canvas_args(at)[which]).read_text(encoding="utf-8"))
+
+
+def layer_ids(at: AppTest) -> list[str]:
+    return [item["id"] for item in payload(at, "view")["layers"]]
+
+
+def rows_in(rows: list[dict], first: int, last: int | None = None) -> list[dict]:
+    """The rows the GPU filter keeps for a year (or a range), by the same rule as the browser."""
+    last = first if last is None else last
+    return [row for row in rows if row["t0"] <= last and row["t1"] >= first]
 
 
 def state_statuses(at: AppTest) -> dict[str, str]:
-    return {f["properties"]["tt_title"]: f["properties"]["status"] for f in layer(at, "states")["data"]["features"]}
+    frame = canvas_args(at)["frame"]
+    year = frame["range"][1] if frame["range"] else frame["year"]
+    return {row["tt_title"]: row["status"] for row in rows_in(payload(at, "view")["datasets"]["states"], year)}
+
+
+seq = iter(range(1, 10_000))
+
+
+def browser_reports(at: AppTest, year: int, picked: str | None = None) -> AppTest:
+    """What the canvas sends when the slider is released, playback pauses, or a feature is clicked."""
+    number = next(seq)
+    at.session_state["canvas"] = {"year": year, "picked": picked, "pick_seq": number if picked else 0, "seq": number}
+    return at.run()
 
 
 @pytest.fixture()
@@ -29,21 +58,28 @@ def app() -> AppTest:
 
 def test_default_run_raises_nothing_and_draws_every_layer(app):
     assert not app.exception
-    ids = [item["id"] for item in deck(app)["layers"]]
-    for name in ("states", "bases", "garrisons", "pipelines", "borders", "events", "disputed"):
+    ids = layer_ids(app)
+    for name in ("land", "states", "bases", "garrisons", "pipelines", "borders", "events", "disputed"):
         assert name in ids
-    assert deck(app)["initialViewState"]["zoom"] > 1
-    assert "mapStyle" not in deck(app) or not str(deck(app).get("mapStyle", "")).startswith("http")
+    scene = payload(app, "scene")
+    assert scene["initial_view"]["zoom"] > 1
+    assert payload(app, "view")["online_basemap"] is False
+    # Every time-aware layer is filtered on the GPU.
+    for spec in payload(app, "view")["layers"]:
+        if spec["id"] in ("states", "bases", "pipelines", "events", "garrisons", "borders", "disputed"):
+            assert spec["extensions"] == [{"@@type": "DataFilterExtension", "filterSize": 2}], spec["id"]
 
 
 def test_moving_the_year_changes_uzbekistan(app):
     for year, expected in ((1995, "member"), (2000, "former"), (2008, "member")):
-        app.slider(key="year").set_value(year).run()
+        browser_reports(app, year)
+        assert canvas_args(app)["frame"]["year"] == year
+        assert app.query_params["year"] == str(year)
         assert state_statuses(app).get("Uzbekistan") == expected, year
 
 
 def test_organization_filter(app):
-    app.slider(key="year").set_value(2010).run()
+    browser_reports(app, 2010)
     assert "China" not in state_statuses(app)
     app.multiselect(key="orgs").set_value(["SCO"]).run()
     statuses = state_statuses(app)
@@ -52,26 +88,39 @@ def test_organization_filter(app):
 
 def test_layer_toggles_remove_layers(app):
     app.multiselect(key="layers").set_value(["states", "bases"]).run()
-    ids = [item["id"] for item in deck(app)["layers"]]
+    ids = layer_ids(app)
     assert "bases" in ids and "pipelines" not in ids and "events" not in ids
 
 
 def test_simulated_click_opens_the_citations(app):
-    app.session_state["map"] = {"selection": {"indices": {"bases": [0]}, "objects": {"bases": [{"id": "base-kant"}]}}}
-    app.run()
+    browser_reports(app, 2010, picked="base-kant")
     text = " ".join(m.value for m in app.markdown)
     assert "Kant Air Base" in text
     assert "Samay" in text or "Wikipedia" in text
     assert app.query_params["feature"] == "base-kant"
-    selected = layer(app, "selected")
-    assert selected["data"]["features"][0]["geometry"]["type"] == "Point"
+    assert canvas_args(app)["frame"]["selected"] == "base-kant"  # the browser outlines it
+    assert payload(app, "scene")["geometries"]["base-kant"]["type"] == "Point"
+
+
+def test_a_repeated_or_malformed_report_from_the_browser_changes_nothing(app):
+    browser_reports(app, 2010, picked="base-kant")
+    again = dict(app.session_state["canvas"], year=1999)  # same sequence number: already applied
+    app.session_state["canvas"] = again
+    app.run()
+    assert canvas_args(app)["frame"]["year"] == 2010
+    for bad in ({"year": "2010"}, {"seq": 99, "year": 1066}, {"seq": 100, "picked": "<script>", "pick_seq": 5}, [1]):
+        app.session_state["canvas"] = bad
+        app.run()
+        assert not app.exception
+        assert canvas_args(app)["frame"]["year"] == 2010
+        assert app.session_state["selected"] == "base-kant"
 
 
 def test_query_parameters_round_trip():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"year": "1995", "orgs": "CSTO,CIS", "layers": "states,bases", "feature": "base-kant"})
     at.run()
-    assert at.slider(key="year").value == 1995
+    assert canvas_args(at)["frame"]["year"] == 1995
     assert at.multiselect(key="orgs").value == ["CSTO", "CIS"]
     assert at.session_state["selected"] == "base-kant"
     assert at.query_params["year"] == "1995"
@@ -85,7 +134,7 @@ def test_bad_url_values_fall_back_with_a_note():
     assert not at.exception
     note = at.warning[0].value
     assert "1066" in note and "WARSAW" in note and "&lt;script&gt;" in note  # shown as text
-    assert at.slider(key="year").value == at.slider(key="year").max
+    assert canvas_args(at)["frame"]["year"] == payload(at, "scene")["last_year"]
     assert at.multiselect(key="orgs").value == ["CSTO"]
 
 
@@ -101,7 +150,8 @@ def test_url_values_are_quoted_as_text_in_the_note():
 def test_range_mode_shows_anything_active_between_two_years(app):
     app.toggle(key="range_mode").set_value(True).run()
     app.slider(key="range").set_value((1995, 2000)).run()
-    names = {row["tt_title"] for row in layer(app, "bases")["data"]}
+    assert canvas_args(app)["frame"]["range"] == [1995, 2000]
+    names = {row["tt_title"] for row in rows_in(payload(app, "scene")["datasets"]["bases"], 1995, 2000)}
     assert any("Vaziani" in n for n in names)  # handed over to Georgia in 2001
 
 
@@ -117,7 +167,8 @@ def test_data_problems_panel_and_the_rest_still_renders(data_copy, monkeypatch):
     assert any("Data problems" in e.label for e in at.expander)
     table = at.dataframe[-1].value
     assert broken_id in set(table["feature"]) and "start" in set(table["field"])
-    assert len(layer(at, "bases")["data"]) > 10
+    bases = payload(at, "scene")["datasets"]["bases"]
+    assert len(bases) > 10 and broken_id not in {row["id"] for row in bases}
 
 
 def test_compare_view_names_who_left_and_outlines_the_changes():
@@ -127,8 +178,8 @@ def test_compare_view_names_who_left_and_outlines_the_changes():
     assert at.toggle(key="compare").value is True
     summary = at.text[0].value
     assert "CSTO: 3 left (Azerbaijan, Georgia, Uzbekistan)" in summary
-    outlined = layer(at, "changes")["data"]["features"]
-    assert len(outlined) >= 3
+    outlined = canvas_args(at)["frame"]["highlight"]
+    assert {"state-aze", "state-geo", "state-uzb"} <= set(outlined)
     assert at.query_params["compare"] == "1998"
 
 
@@ -141,13 +192,14 @@ def test_download_buttons_for_every_format_and_the_briefing_pack(app):
         "CSV",
         "KML (Google Earth)",
         "GeoPackage (QGIS)",
+        "Interactive map (HTML)",
         "Map PNG",
         "Map SVG",
         "Sources CSL-JSON",
         "Sources BibTeX",
     ):
         assert expected in labels
-    app.slider(key="year").set_value(2010).run()
+    browser_reports(app, 2010)
     app.button(key="make_brief").click().run(timeout=120)
     assert not app.exception
     assert "Download the briefing pack (PDF)" in {b.proto.label for b in app.get("download_button")}
@@ -156,7 +208,7 @@ def test_download_buttons_for_every_format_and_the_briefing_pack(app):
 
 
 def test_sources_and_timeline_sections(app):
-    app.slider(key="year").set_value(2010).run()
+    browser_reports(app, 2010)
     app.segmented_control(key="section").set_value("Sources").run()
     text = " ".join(m.value for m in app.markdown)
     assert "Sources of everything visible now" in text and "Bayzakova" in text
@@ -174,47 +226,40 @@ def test_an_empty_data_directory_still_renders_with_problems(tmp_path, monkeypat
     problems = at.dataframe[-1].value
     assert "file not found" in set(problems["problem"])
     assert len(problems) >= 8  # seven layers and the bibliography
-    assert deck(at)["layers"][0]["id"] == "basemap"
-
-
-def test_playing_ignores_a_stale_year_from_the_browser_and_pause_keeps_the_year(app):
-    app.slider(key="year").set_value(2015).run()
-    app.button(key="play").click().run()
-    assert app.session_state["player"].playing
-    assert app.slider(key="year").disabled
-    # A browser still drawing an older year reports it with its next request.
-    app.session_state["year"] = 2003
-    app.run()
-    assert app.slider(key="year").value == 2015
-    assert state_statuses(app).get("Uzbekistan") == "former"  # 2015, not 2003
-    app.button(key="play").click().run()
-    assert not app.session_state["player"].playing
-    assert app.slider(key="year").value == 2015 and not app.slider(key="year").disabled
+    assert layer_ids(at)[0] == "land"
 
 
 def test_online_basemap_is_off_by_default_and_swaps_the_local_land_when_on(app):
-    spec = deck(app)
-    assert "basemap" in [item["id"] for item in spec["layers"]]
-    assert spec.get("mapProvider") is None
+    assert "land" in layer_ids(app) and payload(app, "view")["online_basemap"] is False
     app.toggle(key="online_basemap").set_value(True).run()
-    spec = deck(app)
-    assert spec["mapProvider"] == "carto"
-    assert spec["mapStyle"].startswith("https://basemaps.cartocdn.com/")
-    assert "basemap" not in [item["id"] for item in spec["layers"]]
+    assert payload(app, "view")["online_basemap"] is True
+    assert payload(app, "scene")["online_tiles"].startswith("https://basemaps.cartocdn.com/")
+    assert "land" not in layer_ids(app)
     assert any("OpenStreetMap" in caption.value for caption in app.caption)
     # The toggle is not part of a shared link: a link never turns on outside requests.
     assert "online_basemap" not in app.query_params
 
 
-def test_pause_stops_on_the_year_the_browser_shows(app):
-    app.slider(key="year").set_value(2015).run()
-    app.button(key="play").click().run()
-    player = app.session_state["player"]
-    app.session_state["player"] = type(player)(playing=True, year=2017, last_step=player.last_step)
+def test_a_year_change_sends_only_the_frame(app):
+    browser_reports(app, 2001)
+    before = canvas_args(app)
+    browser_reports(app, 2002)
+    after = canvas_args(app)
+    assert (before["scene"], before["view"]) == (after["scene"], after["view"])  # byte-identical payloads
+    assert after["frame"]["year"] == 2002
+    assert len(app.get("component_instance")[0].proto.json_args) < 1000
+    app.run()  # a rerun with nothing new re-sends the same arguments, byte for byte
+    assert canvas_args(app) == after
+
+
+def test_a_year_set_by_python_reaches_the_browser_once(app):
+    """The browser takes the frame's year only when Python itself changed it (year_rev),
+    so a rerun answering an older report never rewinds what the person sees."""
+    browser_reports(app, 2005)
+    revision = canvas_args(app)["frame"]["year_rev"]
+    app.session_state["year"] = 1999
     app.run()
-    assert app.slider(key="year").value == 2017
-    # The person saw 2016 (the browser had not drawn 2017 yet) and pressed Pause.
-    app.session_state["year"] = 2016
-    app.button(key="play").click().run()
-    assert not app.session_state["player"].playing
-    assert app.slider(key="year").value == 2016
+    frame = canvas_args(app)["frame"]
+    assert frame["year"] == 1999 and frame["year_rev"] == revision + 1
+    app.run()
+    assert canvas_args(app)["frame"]["year_rev"] == revision + 1

@@ -1,7 +1,8 @@
 """What a person sees, in Debian's Chromium driven by playwright.
 
 These tests skip only outside CI when Chromium is missing; with CI=true they must run.
-Screenshots land in test-artifacts/ for a person to look at.
+Screenshots land in test-artifacts/ for a person to look at. The map is the canvas
+component: an iframe with its own player, year stamp and tooltips.
 """
 
 from __future__ import annotations
@@ -15,9 +16,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, LAUNCH_ARGS, YEAR_SLIDER, Server, open_app, settle
+from browser_support import (
+    CANVAS_IFRAME,
+    CHROMIUM,
+    LAUNCH_ARGS,
+    Server,
+    canvas_frame,
+    canvas_js,
+    open_app,
+    settle,
+    wait_drawn,
+)
 from conftest import ROOT, point_feature, read_layer, write_layer
 
+from dashboard.canvas import standalone_map
 from dashboard.layers import INITIAL_VIEW
 from dashboard.loader import load_catalog
 from dashboard.selection import ViewFilter, is_visible
@@ -61,6 +73,8 @@ class Watched:
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.sent_to_server: list[int] = []  # websocket messages the page sends (each asks for a rerun)
+        self.page.on("websocket", lambda ws: ws.on("framesent", lambda payload: self.sent_to_server.append(1)))
 
     def open(self, url: str) -> None:
         open_app(self.page, url)
@@ -68,11 +82,22 @@ class Watched:
     def settle(self) -> None:
         settle(self.page)
 
+    @property
+    def canvas(self):
+        return canvas_frame(self.page)
+
+    @property
+    def canvas_window(self):
+        return canvas_js(self.page)
+
+    def year_stamp(self) -> str:
+        return self.canvas.get_by_label("Current year").inner_text()
+
     def hover(self, lon: float, lat: float) -> tuple[float, float, str]:
         """Move the mouse onto a place; return the screen point and the tooltip's text."""
         x, y = screen_position(self.page, lon, lat)
         self.page.mouse.move(x, y)
-        tooltip = self.page.locator(".deck-tooltip")
+        tooltip = self.canvas.locator(".deck-tooltip")
         tooltip.wait_for(state="visible", timeout=10_000)
         return x, y, tooltip.inner_text()
 
@@ -86,6 +111,8 @@ class Watched:
             self.settle()
             try:
                 panel.wait_for(timeout=20_000)
+                self.page.wait_for_url("**feature=**", timeout=60_000)  # the script ran to its end
+                self.settle()
                 return panel
             except PlaywrightTimeout:
                 assert "feature=" not in self.page.url, "selected, yet no panel"
@@ -98,7 +125,7 @@ class Watched:
         return [url for url in self.requests if not url.startswith(local)]
 
     def chart_png(self, name: str | None = None) -> bytes:
-        png = self.page.locator("[data-testid=stDeckGlJsonChart]").screenshot()
+        png = self.canvas.locator("#map-frame").screenshot()
         if name:
             ARTIFACTS.mkdir(exist_ok=True)
             (ARTIFACTS / name).write_bytes(png)
@@ -113,9 +140,10 @@ def distinct_colours(png: bytes) -> int:
     return len({tuple(p) for p in flat[:: max(1, len(flat) // 20000)]})
 
 
-def screen_position(page: Page, lon: float, lat: float) -> tuple[float, float]:
-    """Web Mercator, as deck.gl projects the initial view (512-pixel world at zoom 0)."""
-    box = page.locator("[data-testid=stDeckGlJsonChart] canvas").first.bounding_box()
+def screen_position(page: Page, lon: float, lat: float, frame=None) -> tuple[float, float]:
+    """Web Mercator, as deck.gl projects the initial view (512-pixel world at zoom 0).
+    The map is in the canvas iframe, or (a standalone file) in the page itself."""
+    box = (frame or page.frame_locator(CANVAS_IFRAME)).locator("#map").bounding_box()
     scale = 512 * 2 ** INITIAL_VIEW["zoom"] / (2 * math.pi)
 
     def mercator_y(latitude: float) -> float:
@@ -150,29 +178,33 @@ def test_page_loads_paints_the_map_and_stays_local(server, browser):
     assert watched.errors == []
 
 
-def test_moving_the_slider_changes_the_map(server, browser):
+def test_moving_the_slider_changes_the_map_and_the_link_on_release(server, browser):
     watched = Watched(browser)
     watched.open(f"{server.url}/?year=2010&orgs=CSTO&layers=states")
     before = watched.chart_png()
-    thumb = watched.page.locator(YEAR_SLIDER).first
-    thumb.focus()
+    slider = watched.canvas.get_by_label("Year", exact=True)
+    slider.focus()
     for _ in range(10):  # 2010 -> 2000: Uzbekistan is no longer a member
-        thumb.press("ArrowLeft")
-    watched.settle()
-    watched.page.wait_for_timeout(1500)
-    assert thumb.input_value() == "2000"
-    assert "year=2000" in watched.page.url
+        slider.press("ArrowLeft")
+    wait_drawn(watched.canvas_window, 2000)
+    assert slider.input_value() == "2000"
+    assert watched.year_stamp() == "2000"
+    watched.page.wait_for_url("**year=2000**", timeout=60_000)  # Python learned the year
     after = watched.chart_png("year-2000.png")
     assert before != after
     assert watched.errors == []
 
 
+SEA = (0xC9 / 255, 0xD8 / 255, 0xE6 / 255)  # the map frame's background (canvas.css)
+
+
 def sea_mask(png: bytes):
-    """Pixels where no land is drawn: the page shows through (near white)."""
+    """Pixels where no land is drawn: the sea colour shows through."""
     import matplotlib.image
+    import numpy
 
     pixels = matplotlib.image.imread(io.BytesIO(png), format="png")[..., :3]
-    return (pixels > 0.98).all(axis=-1)
+    return (numpy.abs(pixels - numpy.array(SEA)) < 0.02).all(axis=-1)
 
 
 def test_the_view_does_not_jump_when_the_year_changes(server, browser):
@@ -180,18 +212,19 @@ def test_the_view_does_not_jump_when_the_year_changes(server, browser):
     watched.open(f"{server.url}/?year=2010&orgs=CSTO&layers=states")
     page = watched.page
     initial = sea_mask(watched.chart_png())
-    box = page.locator("[data-testid=stDeckGlJsonChart] canvas").first.bounding_box()
+    box = watched.canvas.locator("#map").bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6)
     page.mouse.wheel(0, -500)
-    page.wait_for_timeout(2000)
+    page.wait_for_timeout(3000)
     zoomed = sea_mask(watched.chart_png())
     assert (initial != zoomed).mean() > 0.05, "the wheel did not zoom the map"
-    thumb = page.locator(YEAR_SLIDER).first
+    thumb = watched.canvas.get_by_label("Year", exact=True)
     thumb.focus()
     for _ in range(10):
         thumb.press("ArrowLeft")
+    wait_drawn(watched.canvas_window, 2000)
     watched.settle()
-    page.wait_for_timeout(2000)
+    page.wait_for_timeout(1000)
     assert thumb.input_value() == "2000"
     after = sea_mask(watched.chart_png("after-year-change-zoomed.png"))
     assert (zoomed != after).mean() < 0.02, "the view jumped after the year changed"
@@ -237,12 +270,12 @@ def payload_server(tmp_path_factory) -> Iterator[tuple[Server, object]]:
             "DASHBOARD_BIBLIOGRAPHY": str(directory / "bibliography.json"),
         }
     )
-    yield running, catalog.get("test-payload")
+    yield running, catalog.get("test-payload"), catalog
     running.stop()
 
 
 def test_html_payload_in_a_name_is_shown_as_text_and_runs_nothing(payload_server, browser):
-    server_with_payload, feature = payload_server
+    server_with_payload, feature, _ = payload_server
     watched = Watched(browser)
     watched.open(f"{server_with_payload.url}/?year=2012&orgs=CSTO&layers=bases")
     x, y, tooltip = watched.hover(feature.geometry.x, feature.geometry.y)
@@ -254,29 +287,88 @@ def test_html_payload_in_a_name_is_shown_as_text_and_runs_nothing(payload_server
     assert watched.outside_requests() == []
 
 
-def test_no_request_leaves_localhost_while_playing(server, browser):
+def test_play_advances_the_year_stamp_with_no_rerun_and_pause_holds_it(server, browser):
     watched = Watched(browser)
-    watched.open(f"{server.url}/?year=2015&layers=states,bases,pipelines")
-    year_slider = watched.page.locator(YEAR_SLIDER).first
-    watched.page.get_by_role("button", name="▶ Play").click()
-    # Poll rather than sleep: a slow machine plays slower, it does not stop playing.
-    watched.page.wait_for_function(
-        f"() => Number(document.querySelector('{YEAR_SLIDER}').value) >= 2016",
-        timeout=90_000,
-    )
-    assert year_slider.is_disabled()  # the player owns the year while playing
-    watched.page.get_by_role("button", name="⏸ Pause").click()
+    watched.open(f"{server.url}/?year=2005&layers=states,bases,pipelines")
     watched.settle()
-    # The slider comes back once the paused page is drawn; a slow renderer may lag.
-    watched.page.get_by_role("button", name="▶ Play").wait_for(timeout=60_000)
-    watched.page.wait_for_function(f"() => !document.querySelector('{YEAR_SLIDER}').disabled", timeout=60_000)
-    paused_at = int(year_slider.input_value())
-    assert paused_at >= 2016
-    watched.page.wait_for_timeout(3000)
-    assert int(year_slider.input_value()) == paused_at, "the year moved after Pause"
+    sent_before = len(watched.sent_to_server)
+    window = watched.canvas_window
+    watched.canvas.get_by_role("button", name="Play").click()
+    # Poll rather than sleep: a slow machine plays slower, it does not stop playing.
+    wait_drawn(window, 2008, timeout=90_000)
+    assert len(watched.sent_to_server) == sent_before, "playback asked the server for a rerun"
+    watched.canvas.get_by_role("button", name="Pause").click()
+    paused_at = int(watched.year_stamp())
+    assert paused_at >= 2008
+    drawn = [d["year"] for d in window.evaluate("window.__canvasStats.drawn")]
+    assert drawn[: drawn.index(2008) + 1] == list(range(2005, 2009)), "every year drawn in turn"
+    watched.page.wait_for_url(f"**year={paused_at}**", timeout=60_000)  # Python learned it on Pause
+    watched.page.wait_for_timeout(2000)
+    assert int(watched.year_stamp()) == paused_at, "the year moved after Pause"
+    assert watched.canvas.get_by_role("button", name="Play").is_visible()
+    watched.page.screenshot(path=str(ARTIFACTS / "paused.png"), full_page=True)
     assert watched.outside_requests() == []
     assert watched.errors == []
-    json.dumps(watched.requests)  # recorded requests are plain strings
+
+
+def test_standalone_html_opens_from_disk_with_no_request_and_a_working_player(browser, tmp_path):
+    catalog = load_catalog()
+    path = tmp_path / "map.html"
+    path.write_text(standalone_map(catalog, ViewFilter.make(year=2010, orgs=["CSTO"])), encoding="utf-8")
+    watched = Watched(browser)
+    page = watched.page
+    page.goto(path.as_uri())
+    wait_drawn(page, 2010)
+    assert page.get_by_label("Current year").inner_text() == "2010"
+    base = isolated_base(2010, catalog)
+    x, y = screen_position(page, base.geometry.x, base.geometry.y, frame=page)
+    page.mouse.move(x, y)
+    tooltip = page.locator(".deck-tooltip")
+    tooltip.wait_for(state="visible", timeout=20_000)
+    assert base.name in tooltip.inner_text()
+    for _ in range(3):
+        page.mouse.click(x, y)
+        try:
+            page.locator("#card").wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    card = page.locator("#card").inner_text()
+    assert base.name in card and "Sources" in card
+    page.screenshot(path=str(ARTIFACTS / "standalone.png"))
+    page.get_by_role("button", name="Play").click()
+    wait_drawn(page, 2012, timeout=90_000)
+    page.get_by_role("button", name="Pause").click()
+    assert int(page.get_by_label("Current year").inner_text()) >= 2012
+    assert [url for url in watched.requests if not url.startswith("file:")] == []
+    assert watched.errors == []
+
+
+def test_standalone_html_shows_a_script_payload_as_text(payload_server, browser, tmp_path):
+    _, feature, catalog = payload_server
+    path = tmp_path / "payload.html"
+    path.write_text(
+        standalone_map(catalog, ViewFilter.make(year=2012, orgs=["CSTO"], layers=["bases"])), encoding="utf-8"
+    )
+    watched = Watched(browser)
+    page = watched.page
+    page.goto(path.as_uri())
+    wait_drawn(page, 2012)
+    x, y = screen_position(page, feature.geometry.x, feature.geometry.y, frame=page)
+    page.mouse.move(x, y)
+    page.locator(".deck-tooltip").wait_for(state="visible", timeout=20_000)
+    assert PAYLOAD_NAME in page.locator(".deck-tooltip").inner_text()
+    for _ in range(3):
+        page.mouse.click(x, y)
+        try:
+            page.locator("#card").wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    assert PAYLOAD_NAME in page.locator("#card").inner_text()
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img[src=x]").count() == 0
+    assert [url for url in watched.requests if not url.startswith("file:")] == []
 
 
 def test_downloads_and_briefing_pack_in_the_browser(server, browser, tmp_path):
