@@ -1,8 +1,9 @@
 """Prints the figures for the dashboard's budgets (make bench). No pass/fail: read them.
 
-1. Deck spec size at the default view (budget: at most 1 MB).
-2. Script time for a year change, against a bare script that only re-sends the same
-   precomputed deck (budget: within 1.5x). Both run under Streamlit's AppTest through
+1. What the canvas sends: the scene (once per session), the view (once per organization
+   and layer choice) and the frame (every year change).
+2. Script time for a year change set from Python, against a bare script that only
+   re-sends a precomputed JSON string (budget: within 1.2x). Both run under AppTest through
    benchmarks/timed_script.py, which times the script itself (protobuf and deck
    serialisation included, the test harness excluded). The AppTest round trip is
    printed as well.
@@ -22,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from dashboard.layers import basemap_collection, build_deck  # noqa: E402
+from dashboard.canvas import blob, build_scene, build_view, frame_args, serialize  # noqa: E402
+from dashboard.layers import basemap_collection  # noqa: E402
 from dashboard.loader import load_catalog  # noqa: E402
 from dashboard.schema import ORGS  # noqa: E402
 from dashboard.selection import ViewFilter  # noqa: E402
@@ -30,16 +32,18 @@ from dashboard.selection import ViewFilter  # noqa: E402
 YEARS = list(range(1995, 2025))
 
 
-def spec_sizes() -> None:
+def payload_sizes() -> None:
     catalog = load_catalog()
-    basemap = basemap_collection()
-    for label, orgs in (("default view (CSTO)", ["CSTO"]), ("all organizations", list(ORGS))):
-        deck = build_deck(catalog, ViewFilter.make(year=catalog.latest_year, orgs=orgs), None, basemap).deck
-        compact = len(deck.to_json().encode("utf-8"))
-        print(f"deck spec, {label}, {catalog.latest_year}: {compact / 1e6:.3f} MB")
+    scene = blob(build_scene(catalog, basemap_collection()))
+    print(f"scene (sent once per session): {len(scene.text.encode()) / 1e3:.0f} KB")
+    for label, orgs in (("CSTO", ["CSTO"]), ("all organizations", list(ORGS))):
+        view = blob(build_view(catalog, ViewFilter.make(orgs=orgs)))
+        print(f"view, {label} (sent once per choice): {len(view.text.encode()) / 1e3:.1f} KB")
+    frame = serialize(frame_args(2010, 2, None, "base-kant", frozenset({"state-uzb", "state-geo"})))
+    print(f"frame (every year change): {len(frame.encode())} bytes")
 
 
-def year_changes(script: Path, years: list[int]) -> tuple[list[float], list[float]]:
+def year_changes(script: Path, years: list[int], from_python: bool) -> tuple[list[float], list[float]]:
     """Script times and AppTest round-trip times (seconds) for each year change."""
     os.environ["BENCH_TARGET"] = str(script)
     at = AppTest.from_file(str(ROOT / "benchmarks" / "timed_script.py"), default_timeout=120)
@@ -47,7 +51,11 @@ def year_changes(script: Path, years: list[int]) -> tuple[list[float], list[floa
     round_trips = []
     for year in years:
         started = time.perf_counter()
-        at.slider(key="year").set_value(year).run()
+        if from_python:
+            at.session_state["year"] = year
+            at.run()
+        else:
+            at.slider(key="year").set_value(year).run()
         round_trips.append(time.perf_counter() - started)
         assert not at.exception, at.exception
     script_times = [ms / 1000 for ms in at.session_state["_bench_script_ms"][1:]]
@@ -63,15 +71,15 @@ def describe(label: str, times: list[float]) -> float:
 
 
 def main() -> None:
-    spec_sizes()
-    bare_script, bare_trip = year_changes(ROOT / "benchmarks" / "bare_app.py", YEARS)
-    app_script, app_trip = year_changes(ROOT / "dashboard" / "app.py", YEARS + YEARS)
+    payload_sizes()
+    bare_script, bare_trip = year_changes(ROOT / "benchmarks" / "bare_app.py", YEARS, from_python=False)
+    app_script, app_trip = year_changes(ROOT / "dashboard" / "app.py", YEARS + YEARS, from_python=True)
     half = len(YEARS)
     print("script time (the budgeted figure):")
-    bare = describe("  bare script re-sending a precomputed deck", bare_script)
+    bare = describe("  bare script re-sending a precomputed JSON string", bare_script)
     first = describe("  dashboard, year change, first visit of each year", app_script[:half])
     again = describe("  dashboard, year change, year seen before", app_script[half:])
-    print(f"  ratio to bare: first visit {first / bare:.2f}x, seen before {again / bare:.2f}x (budget 1.5x)")
+    print(f"  ratio to bare: first visit {first / bare:.2f}x, seen before {again / bare:.2f}x (budget 1.2x)")
     print("AppTest round trip (script plus harness), for reference:")
     trip = describe("  bare", bare_trip)
     trip_first = describe("  dashboard, first visit", app_trip[:half])

@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     _add_filter_arguments(static_map, year_required=True)
     static_map.add_argument("-o", "--output", type=Path, required=True, help="map.png or map.svg")
 
+    html_map = commands.add_parser(
+        "html", help="the interactive map of a view as one self-contained HTML file (opens from disk, no requests)"
+    )
+    _add_filter_arguments(html_map)
+    html_map.add_argument("-o", "--output", type=Path, required=True, help="map.html")
+
     diff = commands.add_parser("diff", help="what changed between two years")
     diff.add_argument("--from", dest="year_from", type=int, required=True, metavar="YEAR")
     diff.add_argument("--to", dest="year_to", type=int, required=True, metavar="YEAR")
@@ -142,6 +148,16 @@ def run_map(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_html(args: argparse.Namespace) -> int:
+    from .canvas import standalone_map
+
+    view = _view(args)
+    if args.output.suffix.lower() not in (".html", ".htm"):
+        raise CliError(f"html writes an .html file: {args.output}")
+    args.output.write_text(standalone_map(load_catalog(), view), encoding="utf-8")
+    return 0
+
+
 def run_diff(args: argparse.Namespace) -> int:
     from .compare import compare_years
 
@@ -162,6 +178,7 @@ COMMANDS = {
     "export": run_export,
     "brief": run_brief,
     "map": run_map,
+    "html": run_html,
     "diff": run_diff,
     "sources": run_sources,
 }

@@ -76,7 +76,7 @@ def _legend_html() -> str:
 def legend() -> None:
     """Built from constants in layers.py, never from data; one element, rendered once."""
     with st.container(border=True):
-        st.html(_legend_html())
+        st.markdown(_legend_html(), unsafe_allow_html=True)  # constants only, never data
 
 
 def _properties_table(feature: Feature, view: ViewFilter) -> pd.DataFrame:
