@@ -11,13 +11,12 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import panels
-from dashboard.canvas import Blob, blob, build_scene, build_view, frame_args, read_canvas_event
+from dashboard.canvas import frame_args, read_canvas_event
 from dashboard.canvas_component import map_canvas
-from dashboard.compare import compare_years
-from dashboard.layers import basemap_collection
+from dashboard.dataset import DataSet
 from dashboard.loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, Catalog, load_catalog
 from dashboard.schema import LAYERS, ORGS
-from dashboard.selection import ViewFilter, shown_ids
+from dashboard.selection import ViewFilter
 from dashboard.viewstate import FIRST_YEAR, DashboardState, parse_query
 
 MAP_KEY = "canvas"
@@ -27,45 +26,14 @@ st.set_page_config(page_title="CSTO & Kazakhstan–Russia map", page_icon="🗺�
 
 
 @st.cache_resource(show_spinner="Loading the sourced layers…")
-def load_cached(data_dir: str, bibliography: str) -> Catalog:
-    return load_catalog(Path(data_dir), Path(bibliography))
+def load_data_set(data_dir: str, bibliography: str) -> DataSet:
+    return DataSet(load_catalog(Path(data_dir), Path(bibliography)))
 
 
-def catalog() -> Catalog:
+def data_set() -> DataSet:
     """DASHBOARD_DATA_DIR and DASHBOARD_BIBLIOGRAPHY point the app at another data set (tests)."""
     data_dir = os.environ.get("DASHBOARD_DATA_DIR", str(GEODATA_DIR))
-    return load_cached(data_dir, os.environ.get("DASHBOARD_BIBLIOGRAPHY", str(BIBLIOGRAPHY_PATH)))
-
-
-# The catalog cannot be hashed; its id (one per loaded data set) stands in for it.
-@st.cache_resource
-def scene_blob(_catalog: Catalog, catalog_id: int) -> Blob:
-    """Every geometry and year-independent field, serialised once per data set."""
-    return blob(build_scene(_catalog, basemap_collection()))
-
-
-@st.cache_resource(max_entries=256)
-def view_blob(_catalog: Catalog, catalog_id: int, orgs: frozenset[str] | None, layers, online: bool) -> Blob:
-    """What the organization and layer choice decides; the same bytes for every year."""
-    return blob(build_view(_catalog, ViewFilter.make(orgs=orgs, layers=layers), online))
-
-
-@st.cache_resource(max_entries=256)
-def cached_visible_ids(_catalog: Catalog, catalog_id: int, view: ViewFilter) -> tuple[str, ...]:
-    """What the map shows for a view: panels and downloads list exactly these."""
-    return shown_ids(_catalog, view)
-
-
-@st.cache_resource(max_entries=64)
-def cached_comparison(_catalog: Catalog, catalog_id: int, year_from: int, year_to: int, orgs: tuple[str, ...] | None):
-    return compare_years(_catalog, year_from, year_to, orgs)
-
-
-@st.cache_resource
-def feature_labels(_catalog: Catalog, catalog_id: int) -> dict[str, str]:
-    """'Name (layer)' for the find box, sorted by label; built once per data set."""
-    labels = {f.id: f"{f.name} ({f.layer})" for f in _catalog.features}
-    return dict(sorted(labels.items(), key=lambda item: item[1]))
+    return load_data_set(data_dir, os.environ.get("DASHBOARD_BIBLIOGRAPHY", str(BIBLIOGRAPHY_PATH)))
 
 
 def init_state(cat: Catalog) -> None:
@@ -92,7 +60,7 @@ def init_state(cat: Catalog) -> None:
     )
 
 
-def sync_from_canvas(cat: Catalog) -> None:
+def sync_from_canvas(data: DataSet) -> None:
     """The browser plays and slides years on its own; it reports the year when playback
     pauses or the slider is released, and every click."""
     event = read_canvas_event(
@@ -100,8 +68,8 @@ def sync_from_canvas(cat: Catalog) -> None:
         st.session_state.canvas_seq,
         st.session_state.canvas_pick_seq,
         FIRST_YEAR,
-        cat.latest_year,
-        feature_labels(cat, id(cat)),
+        data.catalog.latest_year,
+        data.feature_labels,
     )
     if event is None:
         return
@@ -126,7 +94,8 @@ def on_find() -> None:
         st.session_state.selected = st.session_state.find
 
 
-def sidebar(cat: Catalog) -> None:
+def sidebar(data: DataSet) -> None:
+    cat = data.catalog
     with st.sidebar:
         st.header("Filters")
         st.caption("Year, ▶ Play and speed are under the map.")
@@ -144,7 +113,7 @@ def sidebar(cat: Catalog) -> None:
             help="Loads map tiles from CARTO (basemaps.cartocdn.com, OpenStreetMap data). Off by default: "
             "the map then needs no internet and the browser requests nothing outside this machine.",
         )
-        names = feature_labels(cat, id(cat))
+        names = data.feature_labels
         st.selectbox(
             "Find a feature by name",
             [None, *names],
@@ -164,10 +133,11 @@ def current_view() -> ViewFilter:
 
 
 def main() -> None:
-    cat = catalog()
+    data = data_set()
+    cat = data.catalog
     init_state(cat)
-    sync_from_canvas(cat)
-    sidebar(cat)
+    sync_from_canvas(data)
+    sidebar(data)
 
     st.title("CSTO and Kazakhstan–Russia military relations since 1991")
     panels.url_notes(st.session_state.url_notes)
@@ -179,9 +149,9 @@ def main() -> None:
     if st.session_state.compare:
         year_to = view.until if view.until is not None else view.year
         orgs = tuple(sorted(view.orgs)) if view.orgs else None
-        compared = cached_comparison(cat, id(cat), st.session_state.compare_to, year_to, orgs)
+        compared = data.comparison(st.session_state.compare_to, year_to, orgs)
     highlight = frozenset(compared.changed_ids()) if compared else frozenset()
-    visible_ids = cached_visible_ids(cat, id(cat), view)
+    visible_ids = data.visible_ids(view)
     left, right = st.columns([3, 1.25], gap="medium")
     with left:
         frame = frame_args(
@@ -193,8 +163,8 @@ def main() -> None:
         )
         layers = frozenset(view.layers) if view.layers else None
         map_canvas(
-            scene_blob(cat, id(cat)),
-            view_blob(cat, id(cat), view.orgs, layers, st.session_state.online_basemap),
+            data.scene_blob,
+            data.view_blob(view.orgs, layers, st.session_state.online_basemap),
             frame,
             key=MAP_KEY,
         )
