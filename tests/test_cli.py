@@ -3,10 +3,14 @@
 import csv
 import io
 import json
+import shlex
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT, point_feature
+
+from dashboard.cli import EXAMPLES, build_parser, main
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -85,9 +89,88 @@ def test_sources_in_both_formats():
     assert bibtex.count("\n@") + 1 == len(csl)
 
 
-def test_bad_arguments_give_a_one_line_error():
-    result = run("export", "--org", "WARSAW")
+def export_collection(*args: str) -> dict:
+    result = run("export", *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def feature_ids(collection: dict) -> list[str]:
+    return sorted(feature["properties"]["id"] for feature in collection["features"])
+
+
+def state_iso3(collection: dict) -> set[str]:
+    return {f["properties"]["iso3"] for f in collection["features"] if f["properties"]["layer"] == "states"}
+
+
+def test_org_and_layer_take_several_values_repeated_or_mixed():
+    spaced = export_collection("--year", "2010", "--org", "CSTO", "SCO", "--layer", "states", "bases")
+    repeated = export_collection(
+        "--year", "2010", "--org", "CSTO", "--org", "SCO", "--layer", "states", "--layer", "bases"
+    )
+    mixed = export_collection("--year", "2010", "--org", "SCO", "--org", "CSTO", "CSTO", "--layer", "bases", "states")
+    assert feature_ids(spaced) == feature_ids(repeated) == feature_ids(mixed)
+    assert {f["properties"]["layer"] for f in spaced["features"]} == {"states", "bases"}
+    memberships = {m["org"] for f in spaced["features"] for m in f["properties"].get("memberships", [])}
+    assert memberships == {"CSTO", "SCO"}
+    # Both codes count, not only the first: China (SCO only) and Armenia (CSTO only).
+    csto_only = export_collection("--year", "2010", "--org", "CSTO", "--layer", "states", "bases")
+    assert {"CHN", "ARM"} <= state_iso3(spaced)
+    assert "CHN" not in state_iso3(csto_only)
+
+
+def test_diff_org_takes_several_values_too():
+    spaced = run("diff", "--from", "2001", "--to", "2022", "--org", "CSTO", "GUAM", "--format", "json")
+    repeated = run("diff", "--from", "2001", "--to", "2022", "--org", "GUAM", "--org", "CSTO", "--format", "json")
+    assert spaced.returncode == repeated.returncode == 0, spaced.stderr + repeated.stderr
+    assert spaced.stdout == repeated.stdout
+    changes = json.loads(spaced.stdout)
+    assert changes["orgs"] == ["CSTO", "GUAM"]
+    assert [m["org"] for m in changes["memberships"]] == ["CSTO", "GUAM"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("export", "--org", "WARSAW"), "argument --org: invalid choice: 'WARSAW'"),
+        (("export", "--org", "CSTO", "WARSAW", "--layer", "states"), "argument --org: invalid choice: 'WARSAW'"),
+        (("export", "--layer", "states", "roads"), "argument --layer: invalid choice: 'roads'"),
+        (("map", "--year", "2010", "--layer", "bases", "--layer", "ROADS", "-o", "x.png"), "invalid choice: 'ROADS'"),
+        (("diff", "--from", "2001", "--to", "2022", "--org", "NATO", "csto"), "invalid choice: 'csto'"),
+        (("export", "--org"), "argument --org: expected at least one argument"),
+        (("brief", "--year", "twenty", "-o", "b.pdf"), "argument --year: invalid int value: 'twenty'"),
+    ],
+)
+def test_bad_arguments_give_a_one_line_error(args, expected, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(list(args))
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: python -m dashboard {args[0]}: ")
+    assert expected in err
+
+
+def test_bad_arguments_give_a_one_line_error_from_the_shell():
+    result = run("export", "--org", "CSTO", "WARSAW")
     assert result.returncode == 2
-    assert "invalid choice" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "error: python -m dashboard export: argument --org: invalid choice: 'WARSAW' "
+        "(choose from 'CSTO', 'CIS', 'SCO', 'EURASEC', 'EAEU', 'GUAM', 'PFP', 'NATO')"
+    ]
     result = run("export", "--format", "kml")
     assert result.returncode == 2 and result.stderr.strip() == "error: --format kml needs -o FILE"
+
+
+@pytest.mark.parametrize("command", sorted(EXAMPLES))
+def test_every_command_help_shows_examples_that_parse(command, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--help"])
+    assert stopped.value.code == 0
+    help_text = capsys.readouterr().out
+    examples = help_text.split("\nexamples:\n", 1)[1].splitlines()
+    assert len(examples) >= 2
+    for line in examples:
+        words = shlex.split(line)
+        assert words[:4] == ["python", "-m", "dashboard", command], line
+        args = build_parser().parse_args(words[3:])
+        assert args.command == command
