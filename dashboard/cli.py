@@ -1,4 +1,5 @@
-"""Command line: validate, export, brief, map, diff and sources, with the same loader as the app.
+"""Command line: validate, export, brief, map, diff and sources, with the same loader as the app,
+and import-gem, which turns Global Energy Monitor route files into a user layer.
 
 Errors are reported as one line each; no traceback reaches the user.
 """
@@ -29,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {self.prog}: {message}\n")
 
 
-# Shown under each command's --help; tests parse every line, and each works on the shipped data.
+# Shown under each command's --help; tests parse every line.
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "validate": (
         "python -m dashboard validate",
@@ -55,6 +56,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "sources": (
         "python -m dashboard sources -o bibliography.json",
         "python -m dashboard sources --format bibtex -o bibliography.bib",
+    ),
+    "import-gem": (
+        "python -m dashboard import-gem ../shared/data/gem-pipeline-routes -o gem-routes.geojson",
+        "python -m dashboard import-gem routes/P0644.geojson routes/gas-pipelines -o my-pipelines.geojson",
     ),
 }
 
@@ -111,6 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
     sources = _command(commands, "sources", "the bibliography")
     sources.add_argument("--format", choices=("csl-json", "bibtex"), default="csl-json")
     sources.add_argument("-o", "--output", type=Path)
+
+    gem = _command(commands, "import-gem", "Global Energy Monitor pipeline route files as one user layer (GeoJSON)")
+    gem.add_argument(
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="FILE_OR_DIR",
+        help="GEM route files (<ProjectID>.geojson), or folders searched for *.geojson",
+    )
+    gem.add_argument("-o", "--output", type=Path, required=True, help="the user layer to write (GeoJSON)")
     return parser
 
 
@@ -226,6 +241,30 @@ def run_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_import_gem(args: argparse.Namespace) -> int:
+    from .gem import import_routes, route_files
+
+    try:
+        paths = route_files(args.inputs, exclude=args.output)
+    except ValueError as error:
+        raise CliError(str(error)) from error
+    result = import_routes(paths)
+    for problem in result.errors:
+        print(problem, file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if not result.features:
+        print(f"{len(result.rejected)} file(s) rejected, none converted: {args.output} not written", file=sys.stderr)
+        return 1
+    _emit(json.dumps(result.collection(), ensure_ascii=False) + "\n", args.output)
+    summary = f"{len(result.features)} route(s) written to {args.output}"
+    if result.rejected:
+        print(f"{summary}; {len(result.rejected)} file(s) rejected", file=sys.stderr)
+        return 1
+    print(summary)
+    return 0
+
+
 COMMANDS = {
     "validate": run_validate,
     "export": run_export,
@@ -233,6 +272,7 @@ COMMANDS = {
     "map": run_map,
     "diff": run_diff,
     "sources": run_sources,
+    "import-gem": run_import_gem,
 }
 
 

@@ -4,23 +4,15 @@ import csv
 import io
 import json
 import shlex
-import subprocess
-import sys
 
 import pytest
-from conftest import ROOT, point_feature
+from conftest import point_feature, run_cli
 
 from dashboard.cli import EXAMPLES, build_parser, main
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-
-
 def test_validate_passes_on_the_shipped_data():
-    result = run("validate")
+    result = run_cli("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("ok: ")
 
@@ -40,7 +32,7 @@ def test_validate_reports_a_broken_user_layer_one_line_per_problem(tmp_path):
     )
     broken = tmp_path / "broken.geojson"
     broken.write_text("{not json")
-    result = run("validate", str(layer), str(broken))
+    result = run_cli("validate", str(layer), str(broken))
     assert result.returncode == 1
     lines = result.stdout.strip().splitlines()
     assert any(
@@ -51,7 +43,7 @@ def test_validate_reports_a_broken_user_layer_one_line_per_problem(tmp_path):
 
 
 def test_export_geojson_contract_for_a_year_and_org():
-    result = run("export", "--year", "2000", "--org", "CSTO")
+    result = run_cli("export", "--year", "2000", "--org", "CSTO")
     assert result.returncode == 0, result.stderr
     collection = json.loads(result.stdout)
     states = [f for f in collection["features"] if f["properties"]["layer"] == "states"]
@@ -71,7 +63,7 @@ def test_export_geojson_contract_for_a_year_and_org():
 
 def test_export_csv_and_layer_filter(tmp_path):
     out = tmp_path / "bases.csv"
-    result = run("export", "--year", "2010", "--layer", "bases", "--format", "csv", "-o", str(out))
+    result = run_cli("export", "--year", "2010", "--layer", "bases", "--format", "csv", "-o", str(out))
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert rows and {r["layer"] for r in rows} == {"bases"}
@@ -83,14 +75,14 @@ def test_export_csv_and_layer_filter(tmp_path):
 
 
 def test_sources_in_both_formats():
-    csl = json.loads(run("sources").stdout)
+    csl = json.loads(run_cli("sources").stdout)
     assert any(e["id"] == "bayzakova2004" for e in csl)
-    bibtex = run("sources", "--format", "bibtex").stdout
+    bibtex = run_cli("sources", "--format", "bibtex").stdout
     assert bibtex.count("\n@") + 1 == len(csl)
 
 
 def export_collection(*args: str) -> dict:
-    result = run("export", *args)
+    result = run_cli("export", *args)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -120,8 +112,8 @@ def test_org_and_layer_take_several_values_repeated_or_mixed():
 
 
 def test_diff_org_takes_several_values_too():
-    spaced = run("diff", "--from", "2001", "--to", "2022", "--org", "CSTO", "GUAM", "--format", "json")
-    repeated = run("diff", "--from", "2001", "--to", "2022", "--org", "GUAM", "--org", "CSTO", "--format", "json")
+    spaced = run_cli("diff", "--from", "2001", "--to", "2022", "--org", "CSTO", "GUAM", "--format", "json")
+    repeated = run_cli("diff", "--from", "2001", "--to", "2022", "--org", "GUAM", "--org", "CSTO", "--format", "json")
     assert spaced.returncode == repeated.returncode == 0, spaced.stderr + repeated.stderr
     assert spaced.stdout == repeated.stdout
     changes = json.loads(spaced.stdout)
@@ -151,13 +143,13 @@ def test_bad_arguments_give_a_one_line_error(args, expected, capsys):
 
 
 def test_bad_arguments_give_a_one_line_error_from_the_shell():
-    result = run("export", "--org", "CSTO", "WARSAW")
+    result = run_cli("export", "--org", "CSTO", "WARSAW")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "error: python -m dashboard export: argument --org: invalid choice: 'WARSAW' "
         "(choose from 'CSTO', 'CIS', 'SCO', 'EURASEC', 'EAEU', 'GUAM', 'PFP', 'NATO')"
     ]
-    result = run("export", "--format", "kml")
+    result = run_cli("export", "--format", "kml")
     assert result.returncode == 2 and result.stderr.strip() == "error: --format kml needs -o FILE"
 
 
