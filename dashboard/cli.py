@@ -1,4 +1,5 @@
-"""Command line: validate, export, brief, map, diff and sources, with the same loader as the app.
+"""Command line: validate, export, brief, map, diff and sources, with the same loader as the app,
+and import-gem, which turns Global Energy Monitor route files into a user layer.
 
 Errors are reported as one line each; no traceback reaches the user.
 """
@@ -9,6 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from .citations import to_bibtex, to_csl_json
 from .export import FORMATS, to_csv, to_geojson, write_with_gdal
@@ -21,56 +23,140 @@ class CliError(Exception):
     """A mistake in the user's input, reported as one line."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
+class _Parser(argparse.ArgumentParser):
+    """argparse reporting a usage mistake as one line on stderr (exit 2), without the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message}\n")
+
+
+# Shown under each command's --help; tests parse every line.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "validate": (
+        "python -m dashboard validate",
+        "python -m dashboard validate my-bases.geojson other-layer.geojson",
+    ),
+    "export": (
+        "python -m dashboard export --year 2010 --org CSTO SCO -o view.geojson",
+        "python -m dashboard export --org CSTO --org CIS --layer states bases --format csv -o view.csv",
+        "python -m dashboard export --year 2022 --layer pipelines --format kml -o pipelines.kml",
+    ),
+    "brief": (
+        "python -m dashboard brief --year 2022 --org CSTO -o brief.pdf",
+        "python -m dashboard brief --year 2010 --org CSTO SCO --layer states bases --compare-to 2001 -o brief.pdf",
+    ),
+    "map": (
+        "python -m dashboard map --year 2010 --org CSTO -o map.png",
+        "python -m dashboard map --year 2022 --org CSTO EAEU --layer states pipelines -o map.svg",
+    ),
+    "html": (
+        "python -m dashboard html --year 2010 --org CSTO -o map.html",
+        "python -m dashboard html --year 1995 --org CSTO CIS --layer states bases -o csto-1995.html",
+    ),
+    "diff": (
+        "python -m dashboard diff --from 2001 --to 2022",
+        "python -m dashboard diff --from 1999 --to 2012 --org CSTO GUAM --format json -o changes.json",
+    ),
+    "sources": (
+        "python -m dashboard sources -o bibliography.json",
+        "python -m dashboard sources --format bibtex -o bibliography.bib",
+    ),
+    "import-gem": (
+        "python -m dashboard import-gem ../shared/data/gem-pipeline-routes -o gem-routes.geojson",
+        "python -m dashboard import-gem routes/P0644.geojson routes/gas-pipelines -o my-pipelines.geojson",
+    ),
+}
+
+
+def _examples(lines: tuple[str, ...]) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _command(commands: argparse._SubParsersAction, name: str, summary: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with its examples."""
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=summary,
+        epilog=_examples(EXAMPLES[name]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; tests parse the help examples with it."""
+    parser = _Parser(
+        prog="python -m dashboard",
+        description=__doc__,
+        epilog=_examples((EXAMPLES["export"][0], "python -m dashboard COMMAND --help    # more examples, per command")),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    validate = commands.add_parser("validate", help="check the shipped data and any extra GeoJSON layer files")
+    validate = _command(commands, "validate", "check the shipped data and any extra GeoJSON layer files")
     validate.add_argument("paths", nargs="*", type=Path, help="extra GeoJSON files (user layers)")
 
-    export = commands.add_parser("export", help="the features visible for a filter")
+    export = _command(commands, "export", "the features visible for a filter")
     _add_filter_arguments(export)
     export.add_argument("--format", choices=FORMATS, default="geojson")
     export.add_argument("-o", "--output", type=Path, help="file to write (stdout when omitted; required for kml/gpkg)")
 
-    brief = commands.add_parser("brief", help="a briefing PDF: map, feature table, changes and footnoted sources")
+    brief = _command(commands, "brief", "a briefing PDF: map, feature table, changes and footnoted sources")
     _add_filter_arguments(brief, year_required=True)
     brief.add_argument("--compare-to", type=int, metavar="YEAR", help="also list what changed since this year")
     brief.add_argument("-o", "--output", type=Path, required=True, help="the PDF to write")
 
-    static_map = commands.add_parser("map", help="a static map of a view (format from the suffix: .png or .svg)")
+    static_map = _command(commands, "map", "a static map of a view (format from the suffix: .png or .svg)")
     _add_filter_arguments(static_map, year_required=True)
     static_map.add_argument("-o", "--output", type=Path, required=True, help="map.png or map.svg")
 
-    html_map = commands.add_parser(
-        "html", help="the interactive map of a view as one self-contained HTML file (opens from disk, no requests)"
-    )
+    html_map = _command(commands, "html", "the interactive map of a view as one self-contained HTML file")
     _add_filter_arguments(html_map)
-    html_map.add_argument("-o", "--output", type=Path, required=True, help="map.html")
+    html_map.add_argument("-o", "--output", type=Path, required=True, help="map.html (opens from disk, no requests)")
 
-    diff = commands.add_parser("diff", help="what changed between two years")
+    diff = _command(commands, "diff", "what changed between two years")
     diff.add_argument("--from", dest="year_from", type=int, required=True, metavar="YEAR")
     diff.add_argument("--to", dest="year_to", type=int, required=True, metavar="YEAR")
-    diff.add_argument(
-        "--org", action="append", choices=sorted(ORGS), metavar="CODE", help=f"one of {', '.join(ORGS)}; repeatable"
-    )
+    _add_org_argument(diff)
     diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.add_argument("-o", "--output", type=Path, help="file to write (stdout when omitted)")
 
-    sources = commands.add_parser("sources", help="the bibliography")
+    sources = _command(commands, "sources", "the bibliography")
     sources.add_argument("--format", choices=("csl-json", "bibtex"), default="csl-json")
     sources.add_argument("-o", "--output", type=Path)
+
+    gem = _command(commands, "import-gem", "Global Energy Monitor pipeline route files as one user layer (GeoJSON)")
+    gem.add_argument(
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="FILE_OR_DIR",
+        help="GEM route files (<ProjectID>.geojson), or folders searched for *.geojson",
+    )
+    gem.add_argument("-o", "--output", type=Path, required=True, help="the user layer to write (GeoJSON)")
     return parser
+
+
+def _add_list_argument(parser: argparse.ArgumentParser, flag: str, choices: tuple[str, ...], metavar: str) -> None:
+    """A flag taking one or several values, also repeated: `--org CSTO SCO`, `--org CSTO --org SCO`, or both."""
+    parser.add_argument(
+        flag,
+        action="extend",
+        nargs="+",
+        choices=choices,
+        metavar=metavar,
+        help=f"one or more of {', '.join(choices)}; the flag may be repeated",
+    )
+
+
+def _add_org_argument(parser: argparse.ArgumentParser) -> None:
+    _add_list_argument(parser, "--org", tuple(ORGS), "CODE")
 
 
 def _add_filter_arguments(parser: argparse.ArgumentParser, year_required: bool = False) -> None:
     parser.add_argument("--year", type=int, required=year_required, help="only what is active in this year")
-    parser.add_argument(
-        "--org", action="append", choices=sorted(ORGS), metavar="CODE", help=f"one of {', '.join(ORGS)}; repeatable"
-    )
-    parser.add_argument(
-        "--layer", action="append", choices=LAYERS, metavar="NAME", help=f"one of {', '.join(LAYERS)}; repeatable"
-    )
+    _add_org_argument(parser)
+    _add_list_argument(parser, "--layer", tuple(LAYERS), "NAME")
 
 
 def _view(args: argparse.Namespace) -> ViewFilter:
@@ -173,6 +259,30 @@ def run_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_import_gem(args: argparse.Namespace) -> int:
+    from .gem import import_routes, route_files
+
+    try:
+        paths = route_files(args.inputs, exclude=args.output)
+    except ValueError as error:
+        raise CliError(str(error)) from error
+    result = import_routes(paths)
+    for problem in result.errors:
+        print(problem, file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if not result.features:
+        print(f"{len(result.rejected)} file(s) rejected, none converted: {args.output} not written", file=sys.stderr)
+        return 1
+    _emit(json.dumps(result.collection(), ensure_ascii=False) + "\n", args.output)
+    summary = f"{len(result.features)} route(s) written to {args.output}"
+    if result.rejected:
+        print(f"{summary}; {len(result.rejected)} file(s) rejected", file=sys.stderr)
+        return 1
+    print(summary)
+    return 0
+
+
 COMMANDS = {
     "validate": run_validate,
     "export": run_export,
@@ -181,11 +291,12 @@ COMMANDS = {
     "html": run_html,
     "diff": run_diff,
     "sources": run_sources,
+    "import-gem": run_import_gem,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except CliError as error:

@@ -3,20 +3,16 @@
 import csv
 import io
 import json
-import subprocess
-import sys
+import shlex
 
-from conftest import ROOT, point_feature
+import pytest
+from conftest import point_feature, run_cli
 
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+from dashboard.cli import EXAMPLES, build_parser, main
 
 
 def test_validate_passes_on_the_shipped_data():
-    result = run("validate")
+    result = run_cli("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("ok: ")
 
@@ -36,7 +32,7 @@ def test_validate_reports_a_broken_user_layer_one_line_per_problem(tmp_path):
     )
     broken = tmp_path / "broken.geojson"
     broken.write_text("{not json")
-    result = run("validate", str(layer), str(broken))
+    result = run_cli("validate", str(layer), str(broken))
     assert result.returncode == 1
     lines = result.stdout.strip().splitlines()
     assert any(
@@ -47,7 +43,7 @@ def test_validate_reports_a_broken_user_layer_one_line_per_problem(tmp_path):
 
 
 def test_export_geojson_contract_for_a_year_and_org():
-    result = run("export", "--year", "2000", "--org", "CSTO")
+    result = run_cli("export", "--year", "2000", "--org", "CSTO")
     assert result.returncode == 0, result.stderr
     collection = json.loads(result.stdout)
     states = [f for f in collection["features"] if f["properties"]["layer"] == "states"]
@@ -67,7 +63,7 @@ def test_export_geojson_contract_for_a_year_and_org():
 
 def test_export_csv_and_layer_filter(tmp_path):
     out = tmp_path / "bases.csv"
-    result = run("export", "--year", "2010", "--layer", "bases", "--format", "csv", "-o", str(out))
+    result = run_cli("export", "--year", "2010", "--layer", "bases", "--format", "csv", "-o", str(out))
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert rows and {r["layer"] for r in rows} == {"bases"}
@@ -79,15 +75,94 @@ def test_export_csv_and_layer_filter(tmp_path):
 
 
 def test_sources_in_both_formats():
-    csl = json.loads(run("sources").stdout)
+    csl = json.loads(run_cli("sources").stdout)
     assert any(e["id"] == "bayzakova2004" for e in csl)
-    bibtex = run("sources", "--format", "bibtex").stdout
+    bibtex = run_cli("sources", "--format", "bibtex").stdout
     assert bibtex.count("\n@") + 1 == len(csl)
 
 
-def test_bad_arguments_give_a_one_line_error():
-    result = run("export", "--org", "WARSAW")
+def export_collection(*args: str) -> dict:
+    result = run_cli("export", *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def feature_ids(collection: dict) -> list[str]:
+    return sorted(feature["properties"]["id"] for feature in collection["features"])
+
+
+def state_iso3(collection: dict) -> set[str]:
+    return {f["properties"]["iso3"] for f in collection["features"] if f["properties"]["layer"] == "states"}
+
+
+def test_org_and_layer_take_several_values_repeated_or_mixed():
+    spaced = export_collection("--year", "2010", "--org", "CSTO", "SCO", "--layer", "states", "bases")
+    repeated = export_collection(
+        "--year", "2010", "--org", "CSTO", "--org", "SCO", "--layer", "states", "--layer", "bases"
+    )
+    mixed = export_collection("--year", "2010", "--org", "SCO", "--org", "CSTO", "CSTO", "--layer", "bases", "states")
+    assert feature_ids(spaced) == feature_ids(repeated) == feature_ids(mixed)
+    assert {f["properties"]["layer"] for f in spaced["features"]} == {"states", "bases"}
+    memberships = {m["org"] for f in spaced["features"] for m in f["properties"].get("memberships", [])}
+    assert memberships == {"CSTO", "SCO"}
+    # Both codes count, not only the first: China (SCO only) and Armenia (CSTO only).
+    csto_only = export_collection("--year", "2010", "--org", "CSTO", "--layer", "states", "bases")
+    assert {"CHN", "ARM"} <= state_iso3(spaced)
+    assert "CHN" not in state_iso3(csto_only)
+
+
+def test_diff_org_takes_several_values_too():
+    spaced = run_cli("diff", "--from", "2001", "--to", "2022", "--org", "CSTO", "GUAM", "--format", "json")
+    repeated = run_cli("diff", "--from", "2001", "--to", "2022", "--org", "GUAM", "--org", "CSTO", "--format", "json")
+    assert spaced.returncode == repeated.returncode == 0, spaced.stderr + repeated.stderr
+    assert spaced.stdout == repeated.stdout
+    changes = json.loads(spaced.stdout)
+    assert changes["orgs"] == ["CSTO", "GUAM"]
+    assert [m["org"] for m in changes["memberships"]] == ["CSTO", "GUAM"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("export", "--org", "WARSAW"), "argument --org: invalid choice: 'WARSAW'"),
+        (("export", "--org", "CSTO", "WARSAW", "--layer", "states"), "argument --org: invalid choice: 'WARSAW'"),
+        (("export", "--layer", "states", "roads"), "argument --layer: invalid choice: 'roads'"),
+        (("map", "--year", "2010", "--layer", "bases", "--layer", "ROADS", "-o", "x.png"), "invalid choice: 'ROADS'"),
+        (("diff", "--from", "2001", "--to", "2022", "--org", "NATO", "csto"), "invalid choice: 'csto'"),
+        (("export", "--org"), "argument --org: expected at least one argument"),
+        (("brief", "--year", "twenty", "-o", "b.pdf"), "argument --year: invalid int value: 'twenty'"),
+    ],
+)
+def test_bad_arguments_give_a_one_line_error(args, expected, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(list(args))
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: python -m dashboard {args[0]}: ")
+    assert expected in err
+
+
+def test_bad_arguments_give_a_one_line_error_from_the_shell():
+    result = run_cli("export", "--org", "CSTO", "WARSAW")
     assert result.returncode == 2
-    assert "invalid choice" in result.stderr and "Traceback" not in result.stderr
-    result = run("export", "--format", "kml")
+    assert result.stderr.splitlines() == [
+        "error: python -m dashboard export: argument --org: invalid choice: 'WARSAW' "
+        "(choose from 'CSTO', 'CIS', 'SCO', 'EURASEC', 'EAEU', 'GUAM', 'PFP', 'NATO')"
+    ]
+    result = run_cli("export", "--format", "kml")
     assert result.returncode == 2 and result.stderr.strip() == "error: --format kml needs -o FILE"
+
+
+@pytest.mark.parametrize("command", sorted(EXAMPLES))
+def test_every_command_help_shows_examples_that_parse(command, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--help"])
+    assert stopped.value.code == 0
+    help_text = capsys.readouterr().out
+    examples = help_text.split("\nexamples:\n", 1)[1].splitlines()
+    assert len(examples) >= 2
+    for line in examples:
+        words = shlex.split(line)
+        assert words[:4] == ["python", "-m", "dashboard", command], line
+        args = build_parser().parse_args(words[3:])
+        assert args.command == command
