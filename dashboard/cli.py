@@ -181,7 +181,10 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"{len(catalog.problems)} problem(s); {len(catalog.features)} valid feature(s)", file=sys.stderr)
         return 1
     counts = ", ".join(f"{layer} {len(catalog.layer(layer))}" for layer in LAYERS)
-    print(f"ok: {len(catalog.features)} features ({counts}); {len(catalog.bibliography)} sources")
+    print(
+        f"ok: {len(catalog.features)} features ({counts}); {len(catalog.places)} label places; "
+        f"{len(catalog.bibliography)} sources"
+    )
     return 0
 
 

@@ -21,14 +21,18 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
+from . import places as place_data
 from .citations import resolve
+from .places import Place
 from .schema import (
     GEOMETRY_TYPES,
     LAYERS,
+    LENGTH_TOLERANCE,
     PROPERTY_MODELS,
     CslEntry,
     FeatureProps,
     PartialDate,
+    PipelineProps,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +103,8 @@ class Catalog:
     features: list[Feature]
     bibliography: dict[str, CslEntry]
     problems: list[Problem] = field(default_factory=list)
+    # Label places (geodata/places.geojson): names by year, not a layer.
+    places: list[Place] = field(default_factory=list)
 
     def layer(self, name: str) -> list[Feature]:
         return [f for f in self.features if f.layer == name]
@@ -242,9 +248,43 @@ def parse_feature(layer: str, raw: Any, file: str, index: int) -> tuple[Feature 
                 f"{len(props.waypoints)} names for {len(geometry.coords)} coordinates",
             )
         )
+    if not problems and layer == "pipelines":
+        problems.extend(_length_problems(props, geometry, file, feature_id))
     if problems:
         return None, problems
     return Feature(layer, props, geometry, file), []
+
+
+def drawn_span_km(props: PipelineProps, geometry: BaseGeometry) -> float:
+    """Geodesic length of the part of the line a published length covers (all of it
+    unless published_span names two waypoints of a single LineString)."""
+    span = props.published_span
+    if span is None or geometry.geom_type != "LineString":
+        return _GEOD.geometry_length(geometry) / 1000.0
+    first, last = props.waypoints.index(span.from_waypoint), props.waypoints.index(span.to_waypoint)
+    lons, lats = zip(*list(geometry.coords)[first : last + 1], strict=True)
+    return _GEOD.line_length(lons, lats) / 1000.0
+
+
+def _length_problems(props: PipelineProps, geometry: BaseGeometry, file: str, feature_id: str) -> list[Problem]:
+    """A pipeline drawn too short or too long for its published length must say why."""
+    if props.length_note:
+        return []
+    if props.published_length_km is None:
+        return [Problem(file, feature_id, "length_note", "required when there is no published length")]
+    drawn = drawn_span_km(props, geometry)
+    deviation = drawn / props.published_length_km - 1
+    if abs(deviation) <= LENGTH_TOLERANCE:
+        return []
+    return [
+        Problem(
+            file,
+            feature_id,
+            "length_note",
+            f"drawn {drawn:,.0f} km is {deviation:+.0%} off the published {props.published_length_km:,.0f} km "
+            f"(tolerance {LENGTH_TOLERANCE:.0%}): say why in length_note",
+        )
+    ]
 
 
 def read_layer_file(path: Path, layer: str | None = None) -> tuple[list[Feature], list[Problem]]:
@@ -370,9 +410,27 @@ def _cross_check(
     return kept, problems
 
 
-def uncited_entries(features: Iterable[Feature], bibliography: dict[str, CslEntry]) -> list[str]:
+def uncited_entries(
+    features: Iterable[Feature], bibliography: dict[str, CslEntry], places: Iterable[Place] = ()
+) -> list[str]:
     cited = {ref.id for feature in features for _, ref in feature.source_refs()}
+    cited |= {ref.id for place in places for _, ref in place.source_refs()}
     return sorted(set(bibliography) - cited)
+
+
+def read_places(
+    path: Path, bibliography: dict[str, CslEntry], features: Iterable[Feature]
+) -> tuple[list[Place], list[Problem]]:
+    """Read and check the label places; every problem names file, place id and field."""
+    file = _relative(path)
+    problems: list[Problem] = []
+    document = _read_json(path, problems)
+    if document is None:
+        return [], problems
+    places, raw_problems = place_data.parse_places(document, file)
+    host_ids = {f.id for f in features if f.layer in ("bases", "garrisons")}
+    places, cross_problems = place_data.cross_check(places, bibliography, host_ids, file)
+    return places, [Problem(*p) for p in raw_problems + cross_problems]
 
 
 def load_catalog(
@@ -381,7 +439,7 @@ def load_catalog(
     extra_paths: Iterable[Path] = (),
     basemap_path: Path | None = BASEMAP_PATH,
 ) -> Catalog:
-    """Load the shipped layers (one file per layer) plus any extra layer files."""
+    """Load the shipped layers (one file per layer), the label places and any extra layer files."""
     problems: list[Problem] = []
     bibliography, bibliography_problems = read_bibliography(bibliography_path)
     problems.extend(bibliography_problems)
@@ -397,11 +455,13 @@ def load_catalog(
     hosts = HostIndex.from_basemap(basemap_path) if basemap_path and basemap_path.exists() else None
     if basemap_path and hosts is None:
         problems.append(Problem(_relative(basemap_path), None, None, "basemap missing: host states not checked"))
-    uncited = uncited_entries(features, bibliography)
+    places, place_problems = read_places(place_data.places_path(data_dir), bibliography, features)
+    problems.extend(place_problems)
+    uncited = uncited_entries(features, bibliography, places)
     features, cross_problems = _cross_check(features, bibliography, hosts)
     problems.extend(cross_problems)
     for entry_id in uncited:
         problems.append(
             Problem(_relative(bibliography_path), entry_id, "id", "bibliography entry is cited by no feature")
         )
-    return Catalog(features, bibliography, problems)
+    return Catalog(features, bibliography, problems, places)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Annotated, Literal, get_args
 
 from pydantic import (
@@ -133,6 +134,14 @@ STATUSES: tuple[str, ...] = get_args(Status)
 Precision = Literal["exact", "town", "region", "country", "waypoints", "derived"]
 
 
+def _open_span_problem(start: str | None, end: str | None) -> str | None:
+    if start is None or end is None:
+        return None
+    if PartialDate.parse(start).sort_key() > PartialDate.parse(end).sort_key(as_end=True):
+        return f"start {start} is after end {end}"
+    return None
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -151,10 +160,9 @@ class Dated(Strict):
 
     @model_validator(mode="after")
     def _start_not_after_end(self) -> Dated:
-        if self.end is not None:
-            start, end = PartialDate.parse(self.start), PartialDate.parse(self.end)
-            if start.sort_key() > end.sort_key(as_end=True):
-                raise ValueError(f"start {self.start} is after end {self.end}")
+        problem = _open_span_problem(self.start, self.end)
+        if problem:
+            raise ValueError(problem)
         return self
 
 
@@ -213,14 +221,54 @@ class GarrisonProps(FeatureProps):
     role: NonEmpty
 
 
+# How far a pipeline's drawn (geodesic) length may stray from its published length
+# before the feature must say why (length_note).
+LENGTH_TOLERANCE = 0.08
+
+# Which part of a route a published length measures.
+LengthCovers = Literal["whole route", "country sections", "section", "land only"]
+
+
+class PublishedSpan(Strict):
+    """The stretch a published length covers, named by two of the pipeline's waypoints."""
+
+    covers: LengthCovers
+    from_waypoint: NonEmpty
+    to_waypoint: NonEmpty
+
+
 class PipelineProps(FeatureProps):
     commodity: Literal["oil", "gas"]
     route_class: Literal["through_russia", "bypassing_russia"]
     direction: Literal["west", "north", "east", "south"]
     capacity: str | None = None
     published_length_km: float | None = Field(default=None, gt=0)
+    # Required with a published length: which part of the route the figure measures.
+    published_length_covers: LengthCovers | None = None
+    # Optional: the waypoints between which the figure applies, when they are drawn.
+    published_span: PublishedSpan | None = None
+    # Why the drawn length is not within LENGTH_TOLERANCE of the published one (or why
+    # there is no published length); required in those cases (the loader checks).
+    length_note: str | None = None
     operator: str | None = None
     waypoints: list[NonEmpty] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _length_fields_agree(self) -> PipelineProps:
+        if self.published_length_km is not None and self.published_length_covers is None:
+            raise ValueError("published_length_covers is required with published_length_km")
+        if self.published_length_km is None and (self.published_length_covers or self.published_span):
+            raise ValueError("published_length_covers/published_span given without published_length_km")
+        span = self.published_span
+        if span is not None:
+            if span.covers != self.published_length_covers:
+                raise ValueError("published_span.covers differs from published_length_covers")
+            for name in (span.from_waypoint, span.to_waypoint):
+                if self.waypoints.count(name) != 1:
+                    raise ValueError(f"published_span names {name!r}, which is not exactly one waypoint")
+            if self.waypoints.index(span.from_waypoint) >= self.waypoints.index(span.to_waypoint):
+                raise ValueError("published_span must run forward along the waypoints")
+        return self
 
 
 class PublishedLength(Strict):
@@ -356,4 +404,79 @@ class CslEntry(BaseModel):
     def _web_pages_have_accessed(self) -> CslEntry:
         if self.URL and self.type in ("webpage", "entry-encyclopedia", "post-weblog") and not self.accessed:
             raise ValueError("a web page with a URL needs an 'accessed' date")
+        return self
+
+
+# --- Label places (geodata/places.geojson): data for map labels, not a map layer ----
+
+PlaceKind = Literal["capital", "town", "sea", "lake", "country"]
+
+
+class _OpenDated(Strict):
+    """A period whose start or end may be open: no start = before the map's first year."""
+
+    start: IsoDate | None = None
+    end: IsoDate | None = None
+    sources: list[SourceRef] = Field(min_length=1)
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _start_not_after_end(self) -> _OpenDated:
+        problem = _open_span_problem(self.start, self.end)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+class PlaceName(_OpenDated):
+    """A name in force from start to end."""
+
+    name: NonEmpty
+
+
+class CapitalOf(_OpenDated):
+    """The place is the capital of a state from start to end."""
+
+    iso3: Iso3
+
+
+def _sequence_problem(periods: list[_OpenDated], what: str) -> str | None:
+    """Periods must follow one another without overlap; only the first may have no start
+    and only the last no end."""
+    for index, (earlier, later) in enumerate(pairwise(periods)):
+        if earlier.end is None or later.start is None:
+            return f"{what} {index} and {index + 1} overlap: only the first may lack a start, only the last an end"
+        if PartialDate.parse(earlier.end).sort_key() > PartialDate.parse(later.start).sort_key(as_end=True):
+            return f"{what} {index} ends ({earlier.end}) after {what} {index + 1} starts ({later.start})"
+    return None
+
+
+class PlaceProps(Strict):
+    id: Slug
+    kind: PlaceKind
+    names: list[PlaceName] = Field(min_length=1)
+    # The state a country label names, or the state a town or capital lies in (de jure).
+    iso3: Iso3 | None = None
+    capital_of: list[CapitalOf] = Field(default_factory=list)
+    # Ids of the bases and garrisons this place labels (in or next to the place).
+    hosts: list[Slug] = Field(default_factory=list)
+    precision: Precision
+    sources: list[SourceRef] = Field(min_length=1)
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PlaceProps:
+        problem = _sequence_problem(self.names, "name")
+        if problem:
+            raise ValueError(problem)
+        for iso3 in {c.iso3 for c in self.capital_of}:
+            problem = _sequence_problem([c for c in self.capital_of if c.iso3 == iso3], f"capital_of[{iso3}]")
+            if problem:
+                raise ValueError(problem)
+        if self.kind == "country" and self.iso3 is None:
+            raise ValueError("a country label needs iso3")
+        if self.kind == "capital" and not self.capital_of:
+            raise ValueError("a capital needs capital_of")
+        if self.kind in ("sea", "lake", "country") and (self.capital_of or self.hosts):
+            raise ValueError(f"a {self.kind} cannot be a capital or host bases")
         return self

@@ -29,11 +29,11 @@ def write_json(path: Path, document) -> Path:
 
 @pytest.fixture()
 def data_copy(tmp_path: Path) -> Path:
-    """A writable copy of the shipped layers and bibliography."""
+    """A writable copy of the shipped layers, label places and bibliography."""
     target = tmp_path / "geodata"
     target.mkdir()
-    for layer in LAYERS:
-        shutil.copy(GEODATA_DIR / f"{layer}.geojson", target / f"{layer}.geojson")
+    for name in (*LAYERS, "places"):
+        shutil.copy(GEODATA_DIR / f"{name}.geojson", target / f"{name}.geojson")
     shutil.copy(BIBLIOGRAPHY_PATH, tmp_path / "bibliography.json")
     return tmp_path
 

@@ -1,0 +1,101 @@
+"""Pipeline routes: every drawn line is as long as its published length says, within
+tolerance, or the feature says why. Lengths are measured here independently of the loader."""
+
+import json
+
+import pytest
+from conftest import load_copy, read_layer, write_layer
+from pyproj import Geod
+
+from dashboard.loader import GEODATA_DIR
+from dashboard.schema import LENGTH_TOLERANCE
+
+GEOD = Geod(ellps="WGS84")
+PIPELINES = json.loads((GEODATA_DIR / "pipelines.geojson").read_text(encoding="utf-8"))["features"]
+
+
+def geodesic_km(coordinates: list[list[float]]) -> float:
+    lons, lats = zip(*coordinates, strict=True)
+    return GEOD.line_length(lons, lats) / 1000.0
+
+
+def covered_km(feature: dict) -> float:
+    props, coordinates = feature["properties"], feature["geometry"]["coordinates"]
+    span = props.get("published_span")
+    if span:
+        first, last = props["waypoints"].index(span["from_waypoint"]), props["waypoints"].index(span["to_waypoint"])
+        coordinates = coordinates[first : last + 1]
+    return geodesic_km(coordinates)
+
+
+@pytest.mark.parametrize("feature", PIPELINES, ids=lambda f: f["properties"]["id"])
+def test_drawn_length_matches_published_length_or_the_feature_says_why(feature):
+    props = feature["properties"]
+    published = props.get("published_length_km")
+    if published is None:
+        assert props.get("length_note"), "no published length: length_note must say why"
+        return
+    assert props.get("published_length_covers"), "a published length must say which part of the route it covers"
+    deviation = covered_km(feature) / published - 1
+    if abs(deviation) > LENGTH_TOLERANCE:
+        assert props.get("length_note"), f"drawn length is {deviation:+.0%} off the published one"
+
+
+@pytest.mark.parametrize("feature", PIPELINES, ids=lambda f: f["properties"]["id"])
+def test_route_has_one_named_waypoint_per_vertex_and_cites_each_located_point(feature):
+    props = feature["properties"]
+    assert len(props["waypoints"]) == len(feature["geometry"]["coordinates"])
+    claims = " ".join(ref["claim"] for ref in props["sources"])
+    for waypoint in props["waypoints"]:
+        # Every vertex is a named place whose location a source supports.
+        assert waypoint.split(" (")[0].split()[0] in claims, f"no source locates {waypoint!r}"
+
+
+def test_a_line_drawn_far_too_short_without_a_reason_is_reported(data_copy):
+    document = read_layer(data_copy, "pipelines")
+    victim = next(f for f in document["features"] if f["properties"]["id"] == "pipeline-baku-novorossiysk")
+    victim["properties"]["published_length_km"] = 5000
+    write_layer(data_copy, "pipelines", document)
+    catalog = load_copy(data_copy)
+    assert any(
+        p.feature_id == "pipeline-baku-novorossiysk" and p.field == "length_note" and "-75%" in p.message
+        for p in catalog.problems
+    )
+    assert catalog.get("pipeline-baku-novorossiysk") is None
+    assert catalog.get("pipeline-btc") is not None
+
+
+def test_a_published_span_measures_only_its_stretch(data_copy):
+    document = read_layer(data_copy, "pipelines")
+    victim = next(f for f in document["features"] if f["properties"]["id"] == "pipeline-btc")
+    props, coordinates = victim["properties"], victim["geometry"]["coordinates"]
+    stretch = geodesic_km(coordinates[:3])  # Sangachal - Tbilisi - Borjomi
+    props.update(
+        published_length_km=round(stretch),
+        published_length_covers="section",
+        published_span={"covers": "section", "from_waypoint": "Sangachal terminal", "to_waypoint": "Borjomi"},
+        length_note=None,
+    )
+    write_layer(data_copy, "pipelines", document)
+    catalog = load_copy(data_copy)
+    assert catalog.get("pipeline-btc") is not None, [str(p) for p in catalog.problems]
+    props["published_length_km"] = round(geodesic_km(coordinates))  # the whole line's length: far off the span
+    write_layer(data_copy, "pipelines", document)
+    assert load_copy(data_copy).get("pipeline-btc") is None
+
+
+def test_published_length_needs_to_say_what_it_covers(data_copy):
+    document = read_layer(data_copy, "pipelines")
+    document["features"][0]["properties"].pop("published_length_covers")
+    write_layer(data_copy, "pipelines", document)
+    problems = load_copy(data_copy).problems
+    assert any("published_length_covers is required" in p.message for p in problems)
+
+
+def test_a_span_must_name_waypoints_in_route_order(data_copy):
+    document = read_layer(data_copy, "pipelines")
+    props = next(f for f in document["features"] if f["properties"]["id"] == "pipeline-btc")["properties"]
+    props["published_span"] = {"covers": "whole route", "from_waypoint": "Ceyhan", "to_waypoint": "Tbilisi"}
+    write_layer(data_copy, "pipelines", document)
+    problems = load_copy(data_copy).problems
+    assert any(p.feature_id == "pipeline-btc" and "run forward" in p.message for p in problems)
