@@ -20,7 +20,7 @@ from dashboard.selection import ViewFilter
 from dashboard.viewstate import FIRST_YEAR, DashboardState, parse_query
 
 MAP_KEY = "canvas"
-SECTIONS = ["Legend", "Timeline", "Sources", "Downloads"]
+SECTIONS = ["Timeline", "Sources", "Downloads"]  # the legend is on the map
 
 st.set_page_config(page_title="CSTO & Kazakhstan–Russia map", page_icon="🗺️", layout="wide")
 
@@ -52,7 +52,7 @@ def init_state(cat: Catalog) -> None:
         compare=state.compare is not None,
         compare_to=state.compare if state.compare is not None else max(FIRST_YEAR, state.year - 10),
         url_notes=notes,
-        section="Legend",
+        section=None,
         online_basemap=False,
         canvas_seq=None,
         canvas_pick_seq=None,
@@ -91,14 +91,12 @@ def year_revision() -> int:
 
 def on_find() -> None:
     if st.session_state.find:
-        st.session_state.selected = st.session_state.find
+        st.session_state.selected = data_set().id_by_label[st.session_state.find]
 
 
 def sidebar(data: DataSet) -> None:
     cat = data.catalog
     with st.sidebar:
-        st.header("Filters")
-        st.caption("Year, ▶ Play and speed are under the map.")
         st.toggle("Range mode: anything active between two years", key="range_mode")
         if st.session_state.range_mode:
             st.slider("Active between", FIRST_YEAR, cat.latest_year, key="range")
@@ -113,14 +111,8 @@ def sidebar(data: DataSet) -> None:
             help="Loads map tiles from CARTO (basemaps.cartocdn.com, OpenStreetMap data). Off by default: "
             "the map then needs no internet and the browser requests nothing outside this machine.",
         )
-        names = data.feature_labels
-        st.selectbox(
-            "Find a feature by name",
-            [None, *names],
-            format_func=lambda fid: "—" if fid is None else names[fid],
-            key="find",
-            on_change=on_find,
-        )
+        # Labels as options (no format_func): 150-odd options are hashed on every rerun.
+        st.selectbox("Find a feature by name", data.find_options, index=None, key="find", on_change=on_find)
 
 
 def current_view() -> ViewFilter:
@@ -139,10 +131,9 @@ def main() -> None:
     sync_from_canvas(data)
     sidebar(data)
 
-    st.title("CSTO and Kazakhstan–Russia military relations since 1991")
-    panels.url_notes(st.session_state.url_notes)
     view = current_view()
-    panels.view_caption(view)
+    panels.heading(view)
+    panels.url_notes(st.session_state.url_notes)
 
     selected = st.session_state.selected
     compared = None
@@ -172,9 +163,7 @@ def main() -> None:
             st.caption("Base map: © CARTO, © OpenStreetMap contributors, loaded from basemaps.cartocdn.com.")
         # One panel below the map at a time: the others cost nothing on a year change.
         section = st.segmented_control("Below the map", SECTIONS, key="section", label_visibility="collapsed")
-        if section == "Legend":
-            panels.legend()
-        elif section == "Timeline":
+        if section == "Timeline":
             panels.timeline(cat, view)
         elif section == "Sources":
             panels.sources(cat, visible_ids)

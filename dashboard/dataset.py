@@ -8,6 +8,7 @@ than the whole map (its key building inspects the function's source on every cal
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import cached_property, lru_cache
 
 from .canvas import Blob, blob, build_scene, build_view
@@ -15,6 +16,7 @@ from .compare import Comparison, compare_years
 from .layers import basemap_collection
 from .loader import Catalog
 from .selection import ViewFilter, shown_ids
+from .viewstate import FIRST_YEAR
 
 
 class DataSet:
@@ -24,6 +26,7 @@ class DataSet:
         self.view_blob = lru_cache(maxsize=256)(self._view_blob)
         self.visible_ids = lru_cache(maxsize=1024)(self._visible_ids)
         self.comparison = lru_cache(maxsize=64)(self._comparison)
+        self._ids_by_year = lru_cache(maxsize=64)(self._ids_by_year)
 
     @cached_property
     def scene_blob(self) -> Blob:
@@ -34,14 +37,34 @@ class DataSet:
     def feature_labels(self) -> dict[str, str]:
         """'Name (layer)' for the find box, sorted by label."""
         labels = {f.id: f"{f.name} ({f.layer})" for f in self.catalog.features}
+        counts = Counter(labels.values())
+        labels = {fid: label if counts[label] == 1 else f"{label[:-1]}, {fid})" for fid, label in labels.items()}
         return dict(sorted(labels.items(), key=lambda item: item[1]))
+
+    @cached_property
+    def id_by_label(self) -> dict[str, str]:
+        return {label: fid for fid, label in self.feature_labels.items()}
+
+    @cached_property
+    def find_options(self) -> tuple[str, ...]:
+        return tuple(self.feature_labels.values())
 
     def _view_blob(self, orgs: frozenset[str] | None, layers: frozenset[str] | None, online: bool) -> Blob:
         """What the organization and layer choice decides; the same bytes for every year."""
         return blob(build_view(self.catalog, ViewFilter.make(orgs=orgs, layers=layers), online))
 
     def _visible_ids(self, view: ViewFilter) -> tuple[str, ...]:
-        return shown_ids(self.catalog, view)
+        if view.year is None or view.until is not None:
+            return shown_ids(self.catalog, view)
+        return self._ids_by_year(view.orgs, view.layers)[view.year]
+
+    def _ids_by_year(self, orgs: frozenset[str] | None, layers: frozenset[str] | None) -> dict[int, tuple[str, ...]]:
+        """Every year of a choice at once: a year change then never filters the catalog."""
+        last = self.catalog.latest_year
+        return {
+            year: shown_ids(self.catalog, ViewFilter(year=year, orgs=orgs, layers=layers))
+            for year in range(FIRST_YEAR, last + 1)
+        }
 
     def _comparison(self, year_from: int, year_to: int, orgs: tuple[str, ...] | None) -> Comparison:
         return compare_years(self.catalog, year_from, year_to, orgs)

@@ -3,17 +3,14 @@ renderer (st.dataframe, st.text, or citations' markdown form); none is raw HTML.
 
 from __future__ import annotations
 
-import html
 import io
 import json
-from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
 
 from .citations import escape_markdown, full_citation, resolve, short_citation
 from .layers import PRECISION_LABELS
-from .layers import legend as legend_items
 from .loader import Catalog, Feature
 from .schema import ORGS
 from .selection import ViewFilter, disputed_status, visible_memberships
@@ -29,54 +26,14 @@ def url_notes(notes: list[str]) -> None:
         )
 
 
-def view_caption(view: ViewFilter) -> None:
+def heading(view: ViewFilter) -> None:
+    """Title and what the map shows, in one element: every element costs each rerun."""
     orgs = ", ".join(sorted(view.orgs)) if view.orgs else "all organizations"
     when = f"active between {view.year} and {view.until}" if view.until is not None else f"in {view.year}"
-    st.caption(f"Showing {orgs}, {when}. Click a feature for its full citations.")
-
-
-def _swatch(item: dict) -> str:
-    r, g, b, a = item["color"]
-    rgba = f"rgba({r},{g},{b},{a / 255:.2f})"
-    symbol = html.escape(item.get("symbol", ""))
-    if item["shape"] == "area":
-        box = (
-            f"<span style='display:inline-block;width:16px;height:12px;background:{rgba};border:1px solid #555'></span>"
-        )
-    elif item["shape"] == "line":
-        box = (
-            f"<span style='display:inline-block;width:18px;height:4px;background:{rgba};vertical-align:middle'></span>"
-        )
-    elif item["shape"] == "halo":
-        box = f"<span style='display:inline-block;width:14px;height:14px;border-radius:50%;background:{rgba};border:1px solid #777'></span>"
-    elif item["shape"] == "hollow":
-        box = "<span style='display:inline-block;width:14px;height:14px;border-radius:50%;background:#fff;border:2px solid #777'></span>"
-    elif item["shape"] == "note":
-        box = "<span style='display:inline-block;width:16px'></span>"
-    else:
-        box = (
-            f"<span style='display:inline-block;width:16px;height:16px;border-radius:50%;background:{rgba};"
-            f"color:#fff;font-size:10px;font-weight:700;text-align:center;line-height:16px'>{symbol}</span>"
-        )
-    return f"<div style='margin:2px 0'>{box} {html.escape(item['label'])}</div>"
-
-
-@lru_cache(maxsize=1)
-def _legend_html() -> str:
-    groups: dict[str, list[str]] = {}
-    for item in legend_items():
-        groups.setdefault(item["group"], []).append(_swatch(item))
-    columns = "".join(
-        f"<div style='flex:1 1 150px;min-width:140px'><b>{html.escape(group)}</b>{''.join(rows)}</div>"
-        for group, rows in groups.items()
+    st.markdown(
+        "# CSTO and Kazakhstan–Russia military relations since 1991\n"
+        f":small[:gray[Showing {orgs}, {when}. Click a feature for its full citations.]]"
     )
-    return f"<div style='display:flex;flex-wrap:wrap;gap:12px;font-size:12px'>{columns}</div>"
-
-
-def legend() -> None:
-    """Built from constants in layers.py, never from data; one element, rendered once."""
-    with st.container(border=True):
-        st.markdown(_legend_html(), unsafe_allow_html=True)  # constants only, never data
 
 
 def _properties_table(feature: Feature, view: ViewFilter) -> pd.DataFrame:
@@ -105,12 +62,13 @@ def _md(text: str) -> str:
 
 
 def feature_panel(catalog: Catalog, feature: Feature | None, view: ViewFilter) -> None:
-    st.subheader("Selected feature")
     if feature is None:
-        st.info(
-            "Click a state, base, garrison, pipeline, border, event or disputed area on the map, or use ‘Find a feature’."
+        st.markdown(
+            "### Selected feature\nClick a state, base, garrison, pipeline, border, event or disputed area on the "
+            "map, or use ‘Find a feature’."
         )
         return
+    st.subheader("Selected feature")
     container = st.container(key="feature_panel")
     with container:
         st.markdown(f"**{_md(feature.name)}**  \n{_md(span_label(feature.props.start, feature.props.end))}")
