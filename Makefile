@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint validate bench bench-browser data clean-venv
+.PHONY: run test lint validate bench bench-browser bench-load data clean-venv
 
 $(RUN_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(DEV_STAMP)
 # The client side of a year change, in Debian's Chromium (needs /usr/bin/chromium).
 bench-browser: $(DEV_STAMP)
 	$(PY) benchmarks/browser_redraw.py
+
+# Many users at once: 20 websocket sessions for 60 s against one server on loopback.
+bench-load: $(DEV_STAMP)
+	$(PY) benchmarks/bench_load.py
 
 # Rebuild derived geodata (geometry of states, borders, Crimea, basemap) from the
 # vendored Natural Earth TopoJSON; properties already in geodata/ are kept.
