@@ -10,6 +10,8 @@ Prints the median and 95th percentile of the response times, the errors (excepti
 compile errors, runs that never finished, socket failures; exit status 1 if any), and the
 server's memory per session: its RSS growth, after a warm-up session has filled the shared
 caches, divided by the number of sessions.
+
+--replicas N sends the same load through deploy/'s nginx to N replicas (memory and CPU summed).
 """
 
 from __future__ import annotations
@@ -183,7 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between a session's steps (s)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--replicas", type=int, default=0, help="run that many replicas behind nginx (deploy/)")
     args = parser.parse_args(argv)
+    if args.replicas:
+        return through_nginx(args)
     server = Server()
     log = ServerLog(server)
     try:
@@ -195,6 +200,18 @@ def main(argv: list[str] | None = None) -> int:
     print(describe(report, args.sessions))
     if report.errors:
         print("server log, last lines:", *log.lines, sep="\n")
+    return 1 if report.errors else 0
+
+
+def through_nginx(args: argparse.Namespace) -> int:
+    """The same load through deploy/'s nginx, spread over replicas by the route cookie."""
+    sys.path.insert(0, str(ROOT / "deploy"))
+    from replicas import Deployment
+
+    with Deployment(replicas=args.replicas) as deployment:
+        report = run_load(deployment.url, deployment.replica_pids(), args.sessions, args.seconds, args.think, args.seed)
+    print(f"through nginx, {args.replicas} replicas (RSS and CPU summed over them)")
+    print(describe(report, args.sessions))
     return 1 if report.errors else 0
 
 
