@@ -6,7 +6,10 @@ Widgets are found in the deltas each run sends (id, user key, label, element typ
 by hard-coded ids. What a user does is one small function each, below the client:
 `set_year`, `set_orgs`, `set_layers`, `select_feature` (and `year_bounds`). Each returns the
 widget states to send with the next rerun; when the app's controls move (the year slider
-into the "canvas" component), only these functions change.
+into the "canvas" component), only these functions change. They already try a widget keyed
+"canvas" first (its value a JSON dict {"year", "playing", "picked"}); two guesses to check
+when it lands: its year range as arguments `first_year`/`last_year`, and its features, which
+`select_feature` reads today from st.pydeck_chart's deck (`deck_json`).
 """
 
 from __future__ import annotations
@@ -93,6 +96,13 @@ class StreamSession:
                 return found
         return None
 
+    def find(self, **wanted: str) -> Widget:
+        """Like `widget`, for a widget the page must show."""
+        found = self.widget(**wanted)
+        if found is None:
+            raise LookupError(f"the last run showed no widget with {wanted}")
+        return found
+
     def sent_json(self, widget: Widget) -> dict:
         """The JSON value this client last sent for a widget ({} before any)."""
         state = self._states.get(widget.id)
@@ -167,7 +177,7 @@ class StreamSession:
         kind = element.WhichOneof("type")
         proto: Message = getattr(element, kind)
         if kind == "exception" and not proto.is_warning:
-            errors.append(f"exception shown: {proto.type} {proto.message}".strip())
+            errors.append(" ".join(filter(None, ["exception shown:", proto.type, proto.message])))
         if kind == "deck_gl_json_chart":
             self.deck_json = proto.json
         element_id = getattr(proto, "id", "")
@@ -189,7 +199,7 @@ def year_bounds(session: StreamSession) -> tuple[int, int]:
     if canvas is not None:  # assumption until the component lands: it receives its range as arguments
         arguments = json.loads(getattr(canvas.proto, "json_args", "") or "{}")
         return int(arguments["first_year"]), int(arguments["last_year"])
-    slider = session.widget(kind="slider", label="Year")
+    slider = session.find(kind="slider", label="Year")
     return int(slider.proto.min), int(slider.proto.max)
 
 
@@ -198,7 +208,7 @@ def set_year(session: StreamSession, year: int) -> list[WidgetState]:
     canvas = session.widget(key=CANVAS_KEY)
     if canvas is not None:
         return [canvas_state(session, canvas, year=year)]
-    slider = session.widget(kind="slider", label="Year")
+    slider = session.find(kind="slider", label="Year")
     state = WidgetState(id=slider.id)
     state.double_array_value.data[:] = [year]
     return [state]
@@ -206,7 +216,7 @@ def set_year(session: StreamSession, year: int) -> list[WidgetState]:
 
 def set_multiselect(session: StreamSession, label: str, rng: random.Random) -> list[WidgetState]:
     """Pick one to three of a multiselect's options (as the browser sends them: formatted)."""
-    widget = session.widget(kind="multiselect", label=label)
+    widget = session.find(kind="multiselect", label=label)
     options = list(widget.proto.options)
     state = WidgetState(id=widget.id)
     state.string_array_value.data[:] = rng.sample(options, rng.randint(1, min(3, len(options))))
@@ -247,7 +257,7 @@ def select_feature(session: StreamSession, rng: random.Random) -> list[WidgetSta
     canvas = session.widget(key=CANVAS_KEY)
     if canvas is not None:
         return [canvas_state(session, canvas, picked=feature_id(row) if row else None)]
-    chart = session.widget(key=MAP_KEY)
+    chart = session.find(key=MAP_KEY)
     picked = {"indices": {layer_id: [index]}, "objects": {layer_id: [row]}} if row else {"indices": {}, "objects": {}}
     # st.pydeck_chart's state is a JSON string (string_value), not a JSON value.
     return [WidgetState(id=chart.id, string_value=json.dumps({"selection": picked}))]

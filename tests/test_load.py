@@ -15,6 +15,7 @@ from browser_support import Server, free_port
 from stream_client import (
     MAP_KEY,
     StreamSession,
+    Widget,
     feature_id,
     select_feature,
     set_layers,
@@ -22,6 +23,8 @@ from stream_client import (
     set_year,
     year_bounds,
 )
+from streamlit.proto.Components_pb2 import ComponentInstance
+from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -100,3 +103,28 @@ def test_a_server_that_is_not_there_counts_as_an_error():
     report = asyncio.run(user(f"http://127.0.0.1:{free_port()}", seconds=0, think=0, rng=random.Random(1)))
     assert sum(report.runs.values()) == 0
     assert len(report.errors) == 1 and report.errors[0].startswith("could not connect")
+
+
+def page_with_canvas() -> StreamSession:
+    """A session whose last run showed the coming 'canvas' component beside today's Year slider."""
+    session = StreamSession("http://127.0.0.1:9")  # never connected
+    session.query = "year=2005&orgs=CSTO"
+    session.deck_json = json.dumps({"layers": [{"id": "bases", "pickable": True, "data": [{"id": "base-kant"}]}]})
+    canvas = ComponentInstance(id="$$ID-0f-canvas", json_args=json.dumps({"first_year": 1991, "last_year": 2025}))
+    slider = Slider(id="$$ID-1e-year", label="Year", min=1991, max=2025)
+    session.widgets = {
+        canvas.id: Widget(canvas.id, "canvas", "", "component_instance", canvas),
+        slider.id: Widget(slider.id, "year", "Year", "slider", slider),
+    }
+    return session
+
+
+def test_the_canvas_component_takes_the_year_and_the_click_when_present():
+    session = page_with_canvas()
+    assert year_bounds(session) == (1991, 2025)
+    (year,) = set_year(session, 2010)
+    assert year.id == "$$ID-0f-canvas"
+    assert json.loads(year.json_value) == {"year": 2010, "playing": False, "picked": None}
+    (click,) = select_feature(session, random.Random(1))
+    assert click.id == "$$ID-0f-canvas"
+    assert json.loads(click.json_value) == {"year": 2005, "playing": False, "picked": "base-kant"}
