@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run test lint validate bench bench-browser data places clean-venv
+.PHONY: run test lint validate bench bench-browser bench-load deploy data places clean-venv
 
 $(RUN_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ bench: $(DEV_STAMP)
 # The client side of a year change, in Debian's Chromium (needs /usr/bin/chromium).
 bench-browser: $(DEV_STAMP)
 	$(PY) benchmarks/browser_redraw.py
+
+# Many users at once: 20 websocket sessions for 60 s against one server on loopback.
+bench-load: $(DEV_STAMP)
+	$(PY) benchmarks/bench_load.py
+
+# Three replicas behind Debian's nginx on http://127.0.0.1:8080 (needs /usr/sbin/nginx).
+deploy: $(RUN_STAMP)
+	$(PY) deploy/replicas.py --replicas 3 --port 8080
 
 # Rebuild derived geodata (geometry of states, borders, Crimea, basemap) from the
 # vendored Natural Earth TopoJSON; properties already in geodata/ are kept.
