@@ -157,6 +157,7 @@ def main() -> None:
             data.scene_blob,
             data.view_blob(view.orgs, layers, st.session_state.online_basemap),
             frame,
+            (FIRST_YEAR, cat.latest_year),
             key=MAP_KEY,
         )
         if st.session_state.online_basemap:

@@ -55,6 +55,15 @@ def publish(blob: Blob) -> str:
     return blob.name
 
 
-def map_canvas(scene: Blob, view: Blob, frame: dict[str, Any], key: str) -> Any:
+def map_canvas(scene: Blob, view: Blob, frame: dict[str, Any], years: tuple[int, int], key: str) -> Any:
     """Draws the map; returns what the browser last reported (year, click)."""
-    return _canvas(scene=publish(scene), view=publish(view), frame=frame, key=key, default=None)
+    first_year, last_year = years
+    return _canvas(
+        scene=publish(scene),
+        view=publish(view),
+        frame=frame,
+        first_year=first_year,
+        last_year=last_year,
+        key=key,
+        default=None,
+    )

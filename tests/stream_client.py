@@ -5,11 +5,10 @@ benchmarks/bench_load.py, tests/test_load.py and tests/test_deploy.py.
 Widgets are found in the deltas each run sends (id, user key, label, element type), never
 by hard-coded ids. What a user does is one small function each, below the client:
 `set_year`, `set_orgs`, `set_layers`, `select_feature` (and `year_bounds`). Each returns the
-widget states to send with the next rerun; when the app's controls move (the year slider
-into the "canvas" component), only these functions change. They already try a widget keyed
-"canvas" first (its value a JSON dict {"year", "playing", "picked"}); two guesses to check
-when it lands: its year range as arguments `first_year`/`last_year`, and its features, which
-`select_feature` reads today from st.pydeck_chart's deck (`deck_json`).
+widget states to send with the next rerun. The year and clicks go through the map canvas
+(the component keyed "canvas"), as its browser code reports them: a JSON value
+{"year", "picked", "pick_seq", "seq"}; its features come from the scene payload the
+component's page would fetch.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import asyncio
 import json
 import random
 import time
+import urllib.request
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,8 +32,8 @@ from streamlit.runtime.state.common import user_key_from_element_id
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
-CANVAS_KEY = "canvas"  # the custom map component that will own the year and the picked feature
-MAP_KEY = "map"  # today's st.pydeck_chart
+CANVAS_KEY = "canvas"  # the map canvas component: it owns the year and the picked feature
+CANVAS_DATA = "/component/dashboard.canvas_component.canvas/data/"
 RUN_TIMEOUT = 60.0  # seconds a rerun may take before it counts as failed
 MAX_MESSAGE = 64 * 1024 * 1024  # server.maxMessageSize in .streamlit/config.toml
 CACHED_MESSAGES = 32  # large messages kept per session, as the browser's cache does
@@ -64,7 +64,8 @@ class StreamSession:
         self.headers = headers or {}  # e.g. Cookie or Authorization, as a browser would send them
         self.query = query  # the query string the app last wrote (a browser's address bar)
         self.widgets: dict[str, Widget] = {}
-        self.deck_json: str | None = None
+        self.scene_ids: list[str] | None = None  # feature ids of the scene the canvas shows
+        self.reports = 0  # the canvas's report counter ("seq")
         self._states: dict[str, WidgetState] = {}  # what this client has set, re-sent each run
         self._cache: OrderedDict[str, ForwardMsg] = OrderedDict()
         self._page_script_hash = ""
@@ -178,40 +179,35 @@ class StreamSession:
         proto: Message = getattr(element, kind)
         if kind == "exception" and not proto.is_warning:
             errors.append(" ".join(filter(None, ["exception shown:", proto.type, proto.message])))
-        if kind == "deck_gl_json_chart":
-            self.deck_json = proto.json
         element_id = getattr(proto, "id", "")
         if element_id:
             label = getattr(proto, "label", "")
             seen[element_id] = Widget(element_id, user_key_from_element_id(element_id), label, kind, proto)
 
 
-def canvas_state(session: StreamSession, canvas: Widget, **changes: Any) -> WidgetState:
-    """The component's whole value, as it would send it, with some fields changed."""
+def canvas_state(session: StreamSession, **changes: Any) -> WidgetState:
+    """A report of the canvas, as its browser code sends it: the year shown, the last click."""
+    canvas = session.find(key=CANVAS_KEY)
     shown = parse_qs(session.query).get("year")
-    value = {"year": int(shown[0]) if shown else None, "playing": False, "picked": None}
-    return WidgetState(id=canvas.id, json_value=json.dumps({**value, **session.sent_json(canvas), **changes}))
+    session.reports += 1
+    value = {"year": int(shown[0]) if shown else None, "picked": None, "pick_seq": 0}
+    value.update({**session.sent_json(canvas), **changes, "seq": session.reports})
+    return WidgetState(id=canvas.id, json_value=json.dumps(value))
+
+
+def canvas_arguments(session: StreamSession) -> dict:
+    return json.loads(session.find(key=CANVAS_KEY).proto.json_args)
 
 
 def year_bounds(session: StreamSession) -> tuple[int, int]:
-    """First and last year the year control offers."""
-    canvas = session.widget(key=CANVAS_KEY)
-    if canvas is not None:  # assumption until the component lands: it receives its range as arguments
-        arguments = json.loads(getattr(canvas.proto, "json_args", "") or "{}")
-        return int(arguments["first_year"]), int(arguments["last_year"])
-    slider = session.find(kind="slider", label="Year")
-    return int(slider.proto.min), int(slider.proto.max)
+    """First and last year the canvas's slider offers."""
+    arguments = canvas_arguments(session)
+    return int(arguments["first_year"]), int(arguments["last_year"])
 
 
 def set_year(session: StreamSession, year: int) -> list[WidgetState]:
-    """The canvas component's value {"year", "playing", "picked"} when present, else the Year slider."""
-    canvas = session.widget(key=CANVAS_KEY)
-    if canvas is not None:
-        return [canvas_state(session, canvas, year=year)]
-    slider = session.find(kind="slider", label="Year")
-    state = WidgetState(id=slider.id)
-    state.double_array_value.data[:] = [year]
-    return [state]
+    """The slider released (or playback paused) on a year."""
+    return [canvas_state(session, year=year)]
 
 
 def set_multiselect(session: StreamSession, label: str, rng: random.Random) -> list[WidgetState]:
@@ -231,33 +227,17 @@ def set_layers(session: StreamSession, rng: random.Random) -> list[WidgetState]:
     return set_multiselect(session, "Layers", rng)
 
 
-def pickable_objects(deck_json: str) -> list[tuple[str, int, dict]]:
-    """(layer id, index, object) for every object with a feature id in the deck's pickable layers."""
-    found = []
-    for layer in json.loads(deck_json).get("layers", []):
-        data = layer.get("data")
-        rows = data.get("features", []) if isinstance(data, dict) else data
-        if not layer.get("pickable") or not isinstance(rows, list):
-            continue
-        for index, row in enumerate(rows):
-            if isinstance(row, dict) and (row.get("id") or (row.get("properties") or {}).get("id")):
-                found.append((layer["id"], index, row))
-    return found
-
-
-def feature_id(row: dict) -> str:
-    return row.get("id") or row["properties"]["id"]
+def scene_ids(session: StreamSession) -> list[str]:
+    """Every feature the canvas can show, from the scene it fetched (once per session, as a page does)."""
+    if session.scene_ids is None:
+        url = session.base_url + CANVAS_DATA + canvas_arguments(session)["scene"]
+        request = urllib.request.Request(url, headers=session.headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            session.scene_ids = sorted(json.loads(response.read())["geometries"])
+    return session.scene_ids
 
 
 def select_feature(session: StreamSession, rng: random.Random) -> list[WidgetState]:
-    """Click a random feature on the map (or the empty map when it shows none): the canvas's
-    "picked", else the chart's selection."""
-    candidates = pickable_objects(session.deck_json or "{}")
-    layer_id, index, row = rng.choice(candidates) if candidates else (None, None, None)
-    canvas = session.widget(key=CANVAS_KEY)
-    if canvas is not None:
-        return [canvas_state(session, canvas, picked=feature_id(row) if row else None)]
-    chart = session.find(key=MAP_KEY)
-    picked = {"indices": {layer_id: [index]}, "objects": {layer_id: [row]}} if row else {"indices": {}, "objects": {}}
-    # st.pydeck_chart's state is a JSON string (string_value), not a JSON value.
-    return [WidgetState(id=chart.id, string_value=json.dumps({"selection": picked}))]
+    """A click on a random feature of the map."""
+    picked = rng.choice(scene_ids(session))
+    return [canvas_state(session, picked=picked, pick_seq=session.reports + 1)]

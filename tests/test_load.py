@@ -13,10 +13,8 @@ from urllib.parse import parse_qs
 import pytest
 from browser_support import Server, free_port
 from stream_client import (
-    MAP_KEY,
     StreamSession,
     Widget,
-    feature_id,
     select_feature,
     set_layers,
     set_orgs,
@@ -24,7 +22,6 @@ from stream_client import (
     year_bounds,
 )
 from streamlit.proto.Components_pb2 import ComponentInstance
-from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -79,9 +76,9 @@ def test_each_step_reaches_the_app(server):
             assert set(shown(session)["orgs"].split(",")) == codes
 
             click = select_feature(session, rng)
-            (picked,) = json.loads(click[0].string_value)["selection"]["objects"].values()
+            picked = json.loads(click[0].json_value)["picked"]
             assert (await session.run(click)).errors == []
-            assert shown(session)["feature"] == feature_id(picked[0])
+            assert shown(session)["feature"] == picked
             assert shown(session)["year"] == str(year)  # earlier changes persist across reruns
 
     asyncio.run(steps())
@@ -91,9 +88,11 @@ def test_an_exception_in_a_run_counts_as_an_error(server):
     async def broken_click() -> list[str]:
         async with StreamSession(server.url) as session:
             await session.run()
-            chart = session.widget(key=MAP_KEY)
-            # The chart's selection must be a JSON string; a JSON object makes its deserializer raise.
-            return (await session.run([WidgetState(id=chart.id, json_value="{}")])).errors
+            orgs = session.find(kind="multiselect", label="Organizations")
+            # Numbers where the multiselect expects option labels make its deserializer raise.
+            state = WidgetState(id=orgs.id)
+            state.double_array_value.data[:] = [1.5]
+            return (await session.run([state])).errors
 
     errors = asyncio.run(broken_click())
     assert len(errors) == 1 and errors[0].startswith("exception shown")
@@ -106,25 +105,20 @@ def test_a_server_that_is_not_there_counts_as_an_error():
 
 
 def page_with_canvas() -> StreamSession:
-    """A session whose last run showed the coming 'canvas' component beside today's Year slider."""
-    session = StreamSession("http://127.0.0.1:9")  # never connected
+    """A session whose last run showed the canvas (never connected: no server needed)."""
+    session = StreamSession("http://127.0.0.1:9")
     session.query = "year=2005&orgs=CSTO"
-    session.deck_json = json.dumps({"layers": [{"id": "bases", "pickable": True, "data": [{"id": "base-kant"}]}]})
+    session.scene_ids = ["base-kant"]
     canvas = ComponentInstance(id="$$ID-0f-canvas", json_args=json.dumps({"first_year": 1991, "last_year": 2025}))
-    slider = Slider(id="$$ID-1e-year", label="Year", min=1991, max=2025)
-    session.widgets = {
-        canvas.id: Widget(canvas.id, "canvas", "", "component_instance", canvas),
-        slider.id: Widget(slider.id, "year", "Year", "slider", slider),
-    }
+    session.widgets = {canvas.id: Widget(canvas.id, "canvas", "", "component_instance", canvas)}
     return session
 
 
-def test_the_canvas_component_takes_the_year_and_the_click_when_present():
+def test_the_canvas_component_takes_the_year_and_the_click():
     session = page_with_canvas()
     assert year_bounds(session) == (1991, 2025)
     (year,) = set_year(session, 2010)
     assert year.id == "$$ID-0f-canvas"
-    assert json.loads(year.json_value) == {"year": 2010, "playing": False, "picked": None}
+    assert json.loads(year.json_value) == {"year": 2010, "picked": None, "pick_seq": 0, "seq": 1}
     (click,) = select_feature(session, random.Random(1))
-    assert click.id == "$$ID-0f-canvas"
-    assert json.loads(click.json_value) == {"year": 2005, "playing": False, "picked": "base-kant"}
+    assert json.loads(click.json_value) == {"year": 2005, "picked": "base-kant", "pick_seq": 2, "seq": 2}
