@@ -15,6 +15,7 @@ from dashboard.canvas import frame_args, read_canvas_event
 from dashboard.canvas_component import map_canvas
 from dashboard.dataset import DataSet
 from dashboard.loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, Catalog, load_catalog
+from dashboard.regions import REGIONS
 from dashboard.schema import LAYERS, ORGS
 from dashboard.selection import ViewFilter
 from dashboard.viewstate import FIRST_YEAR, DashboardState, parse_query
@@ -51,6 +52,7 @@ def init_state(cat: Catalog) -> None:
         range=state.range or (FIRST_YEAR, cat.latest_year),
         compare=state.compare is not None,
         compare_to=state.compare if state.compare is not None else max(FIRST_YEAR, state.year - 10),
+        region=state.region,
         url_notes=notes,
         section=None,
         online_basemap=False,
@@ -97,6 +99,7 @@ def on_find() -> None:
 def sidebar(data: DataSet) -> None:
     cat = data.catalog
     with st.sidebar:
+        st.selectbox("Region", list(REGIONS), key="region", format_func=lambda code: REGIONS[code].title)
         st.toggle("Range mode: anything active between two years", key="range_mode")
         if st.session_state.range_mode:
             st.slider("Active between", FIRST_YEAR, cat.latest_year, key="range")
@@ -151,6 +154,7 @@ def main() -> None:
             tuple(st.session_state.range) if st.session_state.range_mode else None,
             selected if selected in visible_ids else None,
             highlight & set(visible_ids),
+            st.session_state.region,
         )
         layers = frozenset(view.layers) if view.layers else None
         map_canvas(
@@ -183,6 +187,7 @@ def main() -> None:
         feature=selected,
         range=tuple(st.session_state.range) if st.session_state.range_mode else None,
         compare=st.session_state.compare_to if st.session_state.compare else None,
+        region=st.session_state.region,
     )
     query = state.to_query()
     if st.query_params.to_dict() != query:

@@ -24,6 +24,7 @@ from typing import Any
 
 import shapely
 from shapely.geometry import mapping
+from shapely.ops import polylabel
 
 from .citations import is_http_url, resolve, short_citation
 from .layers import (
@@ -32,6 +33,8 @@ from .layers import (
     FORMER_FILL,
     GARRISON_COLOR,
     INITIAL_VIEW,
+    LABEL_FONT,
+    LABEL_STYLES,
     LAYER_KINDS,
     ONLINE_TILE_URL,
     POINT_LAYERS,
@@ -46,6 +49,8 @@ from .layers import (
     legend,
 )
 from .loader import Catalog, Feature
+from .places import capital_of_in, name_in
+from .regions import DEFAULT_REGION, REGIONS
 from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
 from .timefilter import span_label, year_of
 from .viewstate import FIRST_YEAR
@@ -139,6 +144,7 @@ def _point_row(feature: Feature, catalog: Catalog, kind: str, status: str, color
         "t0": t0,
         "t1": t1,
         "position": _round([feature.geometry.x, feature.geometry.y]),
+        "origin": _round([feature.geometry.x, feature.geometry.y]),
         "fill": FORMER_FILL if former else color,
         "line": color,
         "text_color": color if former else [255, 255, 255, 255],
@@ -190,10 +196,18 @@ def _border_rows(catalog: Catalog, geometries: dict[str, Any]) -> tuple[list[dic
         parts = geometry["coordinates"] if geometry["type"] == "MultiLineString" else [geometry["coordinates"]]
         paths.extend({**row, "path": part} for part in parts)
         middle = feature.geometry.interpolate(0.5, normalized=True)
+        style = LABEL_STYLES["border"]
         labels.append(
             {
-                "label_position": _round([middle.x, middle.y]),
-                "label": f"Kazakhstan–Russia border: {feature.length_km:,.0f} km measured (1:10m) · {published}",
+                "id": f"label-{feature.id}",
+                "kind": "border",
+                "layer": "borders",
+                "text": f"Kazakhstan–Russia border\n{feature.length_km:,.0f} km measured (1:10m) · {published}",
+                "position": _round([middle.x, middle.y]),
+                "size": style["size"],
+                "color": style["color"],
+                "priority": style["priority"],
+                "hosts": [],
                 "t0": t0,
                 "t1": t1,
             }
@@ -221,6 +235,73 @@ def _pipeline_rows(catalog: Catalog) -> list[dict[str, Any]]:
     return rows
 
 
+def _label_point(geometry) -> list[float]:
+    """Where a country's name goes: the pole of inaccessibility of its largest part within
+    the region (Russia's whole territory would put its name in the Far East, off the map)."""
+    in_region = geometry.intersection(shapely.box(*REGIONS[DEFAULT_REGION].bbox))
+    parts = (
+        getattr(in_region, "geoms", [in_region]) if not in_region.is_empty else getattr(geometry, "geoms", [geometry])
+    )
+    largest = max((part for part in parts if part.geom_type == "Polygon"), key=lambda part: part.area)
+    point = polylabel(largest, tolerance=0.05)
+    return _round([point.x, point.y])
+
+
+def _label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every name the map may write, one row per run of years with the same name; and the
+    capitals' dots. The browser decides which names fit (see frontend/canvas.js)."""
+    years = range(FIRST_YEAR, catalog.latest_year + 1)
+    renamed_states = {p.props.iso3: p for p in catalog.places if p.kind == "country"}
+    rows: list[dict[str, Any]] = []
+    dots: list[dict[str, Any]] = []
+
+    def add(place_id: str, kind: str, position: list[float], names: dict[int, str | None], hosts=()) -> None:
+        style = LABEL_STYLES[kind]
+        looks = {
+            year: None if name is None else {"text": name.upper() if style.get("upper") else name}
+            for year, name in names.items()
+        }
+        for row in _intervals(looks):
+            rows.append(
+                {
+                    **row,
+                    "id": place_id,
+                    "kind": kind,
+                    "position": position,
+                    "size": style["size"],
+                    "color": style["color"],
+                    "priority": style["priority"],
+                    "hosts": list(hosts),
+                }
+            )
+
+    for state in catalog.layer("states"):
+        place = renamed_states.get(state.props.iso3)
+        names = {y: name_in(place, y) if place else state.name for y in years}
+        add(f"label-{state.id}", "country", _label_point(state.geometry), names)
+    for place in catalog.places:
+        if place.kind == "country":
+            continue
+        position = _round([place.lon, place.lat])
+        kind = place.kind
+        if kind == "capital":
+            capital_years = {y: bool(capital_of_in(place, y)) for y in years}
+            for row in _intervals({y: {} if is_capital else None for y, is_capital in capital_years.items()}):
+                dots.append({**row, "id": place.id, "position": position})
+            # A former capital (Almaty after 1997) is labelled as a town while it is not one.
+            add(place.id, "capital", position, {y: name_in(place, y) if capital_years[y] else None for y in years})
+            add(
+                f"{place.id}-town",
+                "town",
+                position,
+                {y: None if capital_years[y] else name_in(place, y) for y in years},
+                place.props.hosts,
+            )
+        else:
+            add(place.id, kind, position, {y: name_in(place, y) for y in years}, place.props.hosts)
+    return rows, dots
+
+
 def build_scene(catalog: Catalog, basemap: dict[str, Any]) -> dict[str, Any]:
     """Everything that does not depend on the year, the organizations or the layer choice."""
     geometries = _display_geometries(catalog)
@@ -230,11 +311,12 @@ def build_scene(catalog: Catalog, basemap: dict[str, Any]) -> dict[str, Any]:
         "land": land,
         "country-borders": country_borders,
         "borders": border_paths,
-        "borders-label": border_labels,
         "pipelines": _pipeline_rows(catalog),
     }
     for layer in POINT_LAYERS:
         datasets[layer] = _site_rows(catalog, layer)
+    place_labels, datasets["capitals"] = _label_rows(catalog)
+    datasets["labels"] = border_labels + place_labels
     return {
         "first_year": FIRST_YEAR,
         "last_year": catalog.latest_year,
@@ -243,6 +325,8 @@ def build_scene(catalog: Catalog, basemap: dict[str, Any]) -> dict[str, Any]:
         "geometries": geometries,
         "datasets": datasets,
         "legend": legend(),
+        "label_font": LABEL_FONT,
+        "regions": {code: {"title": r.title, "bbox": list(r.bbox)} for code, r in REGIONS.items()},
     }
 
 
@@ -375,14 +459,17 @@ def frame_args(
     year_range: tuple[int, int] | None = None,
     selected: str | None = None,
     highlight: frozenset[str] = frozenset(),
+    region: str = DEFAULT_REGION,
 ) -> dict[str, Any]:
-    """The part of the component's arguments that a year change or a click changes."""
+    """The part of the component's arguments that a year change or a click changes.
+    The browser frames the region when it changes, never on an ordinary rerun."""
     return {
         "year": year,
         "year_rev": year_rev,
         "range": list(year_range) if year_range else None,
         "selected": selected,
         "highlight": sorted(highlight),
+        "region": region,
     }
 
 
@@ -484,7 +571,9 @@ def read_canvas_event(
     )
 
 
-def standalone_map(catalog: Catalog, view: ViewFilter, basemap: dict[str, Any] | None = None) -> str:
+def standalone_map(
+    catalog: Catalog, view: ViewFilter, basemap: dict[str, Any] | None = None, region: str = DEFAULT_REGION
+) -> str:
     """The interactive map of a view as one HTML file, for someone who does not run the server."""
     from .layers import basemap_collection
 
@@ -495,6 +584,6 @@ def standalone_map(catalog: Catalog, view: ViewFilter, basemap: dict[str, Any] |
     return standalone_html(
         build_scene(catalog, basemap if basemap is not None else basemap_collection()),
         build_view(catalog, view, cards=True),
-        frame_args(year, 1, year_range),
+        frame_args(year, 1, year_range, region=region),
         f"CSTO and Kazakhstan–Russia map: {orgs}, {when}",
     )

@@ -115,6 +115,19 @@ def disputed_fill(catalog: Catalog, feature: Feature, year: int, orgs: frozenset
     return STATUS_COLORS[status] if status else LAND_COLOR
 
 
+# Names on the map: one style per kind of place; higher priority keeps its place when
+# labels compete for room (the browser places them, avoiding each other and the symbols).
+LABEL_FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+LABEL_STYLES: dict[str, dict[str, Any]] = {
+    "border": {"size": 11, "color": BORDER_COLOR, "priority": 6},
+    "capital": {"size": 12, "color": [25, 25, 30, 255], "priority": 5},
+    "country": {"size": 11, "color": [95, 95, 105, 255], "priority": 4, "upper": True},
+    "town": {"size": 11, "color": [55, 55, 60, 255], "priority": 3},
+    "sea": {"size": 12, "color": [45, 95, 150, 255], "priority": 2},
+    "lake": {"size": 11, "color": [45, 95, 150, 255], "priority": 1},
+}
+CAPITAL_DOT: Color = [25, 25, 30, 255]
+
 # Time filtering on the GPU: every dated row carries [t0, t1] (its first and last year).
 # The browser moves the filter range, never the data. "year" layers (states, disputed
 # areas) hold one row per interval of unchanging appearance and show the row covering
@@ -134,6 +147,8 @@ def _timed(accessor: str, mode: str) -> dict[str, Any]:
 
 
 def _point_layers(layer_id: str) -> list[pdk.Layer]:
+    """Symbols sit at "position", which the browser may move a few pixels apart from their
+    neighbours ("origin" keeps the true place, for the halo and a leader line)."""
     data = f"dataset:{layer_id}"
     radius = SYMBOL_RADIUS[layer_id]
     timed = _timed(ROW_TIMES, "overlap")
@@ -142,7 +157,7 @@ def _point_layers(layer_id: str) -> list[pdk.Layer]:
             "ScatterplotLayer",
             id=f"{layer_id}-uncertainty",
             data=data,
-            get_position="position",
+            get_position="origin",
             get_radius="halo",
             radius_units="'meters'",
             filled=True,
@@ -280,24 +295,6 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
                 **_timed(ROW_TIMES, "overlap"),
             )
         )
-        specs.append(
-            pdk.Layer(
-                "TextLayer",
-                id="borders-label",
-                data="dataset:borders-label",
-                get_position="label_position",
-                get_text="label",
-                get_size=12,
-                font_family="'DejaVu Sans, Helvetica, Arial, sans-serif'",
-                get_color=BORDER_COLOR,
-                get_pixel_offset=[0, -14],
-                background=True,
-                get_background_color=[255, 255, 255, 200],
-                character_set="'auto'",
-                pickable=False,
-                **_timed(ROW_TIMES, "overlap"),
-            )
-        )
     if shown("pipelines"):
         specs.append(
             pdk.Layer(
@@ -315,6 +312,55 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
                 **_timed(ROW_TIMES, "overlap"),
             )
         )
+    specs.append(
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="capitals",
+            data="dataset:capitals",
+            get_position="position",
+            get_radius=3,
+            radius_units="'pixels'",
+            get_fill_color=CAPITAL_DOT,
+            stroked=True,
+            get_line_color=[255, 255, 255, 255],
+            line_width_min_pixels=1,
+            pickable=False,
+            **_timed(ROW_TIMES, "year"),
+        )
+    )
+    specs.append(
+        pdk.Layer(
+            "TextLayer",
+            id="labels",
+            data="dataset:labels",
+            get_position="position",
+            get_text="text",
+            get_size="size",
+            get_color="color",
+            get_text_anchor="anchor",
+            get_alignment_baseline="baseline",
+            get_pixel_offset="offset",
+            font_family=f"'{LABEL_FONT}'",
+            font_settings={"sdf": True, "fontSize": 64, "buffer": 8, "radius": 16},
+            outline_width=3,
+            outline_color=[255, 255, 255, 230],
+            character_set="'auto'",
+            pickable=False,
+        )
+    )
+    specs.append(
+        pdk.Layer(
+            "LineLayer",
+            id="leaders",
+            data="dataset:leaders",
+            get_source_position="from",
+            get_target_position="to",
+            get_color=[60, 60, 60, 200],
+            get_width=1,
+            width_units="'pixels'",
+            pickable=False,
+        )
+    )
     for layer_id in POINT_LAYERS:
         if shown(layer_id):
             specs.extend(_point_layers(layer_id))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .regions import DEFAULT_REGION, REGIONS
 from .schema import LAYERS, ORGS
 
 FIRST_YEAR = 1991
@@ -22,6 +23,7 @@ class DashboardState:
     feature: str | None = None
     range: tuple[int, int] | None = None
     compare: int | None = None
+    region: str = DEFAULT_REGION
 
     def to_query(self) -> dict[str, str]:
         query = {"year": str(self.year), "orgs": ",".join(self.orgs), "layers": ",".join(self.layers)}
@@ -31,6 +33,8 @@ class DashboardState:
             query["range"] = f"{self.range[0]}-{self.range[1]}"
         if self.compare is not None:
             query["compare"] = str(self.compare)
+        if self.region != DEFAULT_REGION:
+            query["region"] = self.region
         return query
 
 
@@ -79,6 +83,11 @@ def parse_query(params: Mapping[str, str], last_year: int, known_ids: set[str]) 
             )
         else:
             state.range = (years[0], years[1])
+    if "region" in params:
+        if params["region"] in REGIONS:
+            state.region = params["region"]
+        else:
+            notes.append(f"region {params['region']!r} is not one of {', '.join(REGIONS)}; showing the whole region")
     if "compare" in params:
         compare = _year(params["compare"], last_year)
         if compare is None:

@@ -9,7 +9,9 @@
   const core = window.__deckCore || window.deck;
   const jsonModule = window.deck && window.deck.JSONConverter ? window.deck : core;
   const OPEN = 1e4;
-  const POINT_LAYERS = new Set(["events", "garrisons", "bases"]);
+  const POINT_LAYERS = ["events", "garrisons", "bases"];
+  const SYMBOL_RADIUS = { events: 6, garrisons: 9, bases: 9 };
+  const LAYOUT_DATA = new Set(["labels", "leaders", "changes", "selected"]);
   const YEAR_LAYERS = new Set(["states", "disputed"]);
 
   const $ = (id) => document.getElementById(id);
@@ -25,6 +27,7 @@
     yearRev: null, renderedYear: null, drawnYear: null,
     seq: 0, pickSeq: 0, picked: null,
     base: [], data: new Map(), deck: null, renderToken: 0, renderStarted: 0,
+    layout: {}, layoutKey: null, viewState: null, region: null, symbolBoxes: [], labelBoxes: [],
   };
   // Read by the browser tests and the benchmark: what was drawn, and how long frames took.
   const stats = (window.__canvasStats = { drawn: [], frameMs: [], valuesSent: 0 });
@@ -70,13 +73,11 @@
       data = (S.view.datasets[name] || [])
         .filter((row) => S.scene.geometries[row.id])
         .map((row) => ({ type: "Feature", geometry: S.scene.geometries[row.id], properties: row }));
-    } else if (name === "changes") {
-      data = outlines(S.frame.highlight || []);
-    } else if (name === "selected") {
-      data = outlines(S.picked ? [S.picked] : []);
+    } else if (LAYOUT_DATA.has(name)) {
+      data = [];  // computed for the view on screen by layout()
     } else {
       data = S.scene.datasets[name] || [];
-      if (POINT_LAYERS.has(name) && S.view.hidden.length) {
+      if (POINT_LAYERS.includes(name) && S.view.hidden.length) {
         const hidden = new Set(S.view.hidden);
         data = data.filter((row) => !hidden.has(row.id));
       }
@@ -84,15 +85,18 @@
     S.data.set(key, data);
     return data;
   }
-  function outlines(ids) {
+  function outlines(ids, moved) {
+    const geometry = (id) => (moved.has(id) ? { type: "Point", coordinates: moved.get(id) } : S.scene.geometries[id]);
     return {
       type: "FeatureCollection",
-      features: ids.filter((id) => S.scene.geometries[id]).map((id) => ({ type: "Feature", properties: { id }, geometry: S.scene.geometries[id] })),
+      features: ids.filter((id) => S.scene.geometries[id]).map((id) => ({ type: "Feature", properties: { id }, geometry: geometry(id) })),
     };
   }
 
   function buildLayers() {
     S.data = new Map();
+    S.layout = {};
+    S.layoutKey = null;
     const specs = S.view.layers.map((spec) => {
       const copy = Object.assign({}, spec);
       const timeFilter = typeof copy.timeFilter === "string" ? copy.timeFilter.replace(/^@@=/, "") : null;
@@ -102,18 +106,25 @@
       return { copy, timeFilter, dataName };
     });
     const converted = jsonConverter.convert({ layers: specs.map((s) => s.copy) }).layers;
+    const characters = labelCharacters();
     S.base = converted.map((layer, i) => ({
-      layer: specs[i].dataName ? layer.clone({ data: datasetFor(specs[i].dataName) }) : layer,
+      layer: specs[i].dataName
+        ? layer.clone(Object.assign({ data: datasetFor(specs[i].dataName) }, layer.id === "labels" ? { characterSet: characters } : {}))
+        : layer,
       timeFilter: specs[i].timeFilter,
       dataName: specs[i].dataName,
     }));
     if (S.view.online_basemap) S.base.unshift({ layer: tileLayer(), timeFilter: null, dataName: null });
   }
+  // The font atlas must hold every character a name may need before the names arrive.
+  function labelCharacters() {
+    const set = new Set("0123456789");
+    for (const row of S.scene.datasets.labels || []) for (const ch of row.text) set.add(ch);
+    return Array.from(set).join("");
+  }
+
   function refreshOverlays() {
-    for (const name of ["changes", "selected"]) S.data.delete(name);
-    S.base = S.base.map((entry) =>
-      entry.dataName === "changes" || entry.dataName === "selected" ? Object.assign({}, entry, { layer: entry.layer.clone({ data: datasetFor(entry.dataName) }) }) : entry,
-    );
+    S.layoutKey = null;  // the outlines are part of the layout
   }
   function tileLayer() {
     return new core.TileLayer({
@@ -134,9 +145,170 @@
     if (!S.deck || !S.view) return;
     S.renderedYear = S.range ? null : S.year;
     S.renderStarted = performance.now();
-    const layers = S.base.map((e) => (e.timeFilter ? e.layer.clone({ filterRange: filterRange(e.timeFilter) }) : e.layer));
+    layout();
+    const layers = S.base.map((e) => {
+      const props = {};
+      if (e.timeFilter) props.filterRange = filterRange(e.timeFilter);
+      if (e.dataName && S.layout[e.dataName]) props.data = S.layout[e.dataName];
+      return Object.keys(props).length ? e.layer.clone(props) : e.layer;
+    });
     S.deck.setProps({ layers });
     updateControls();
+  }
+
+  // ---- layout for the view on screen: symbols spread apart, names placed where they fit ----
+  function viewport() {
+    const v = S.viewState;
+    const width = ui.map.clientWidth;
+    const height = ui.map.clientHeight;
+    if (!v || !width || !height) return null;
+    return new core.WebMercatorViewport({ ...v, width, height });
+  }
+  function shownYears() {
+    return S.range || [S.year, S.year];
+  }
+  function active(row, first, last) {
+    return row.t0 <= last && row.t1 >= first;
+  }
+  function layout() {
+    const vp = viewport();
+    const [first, last] = shownYears();
+    const key = [first, last, S.view && S.view.layers.length, S.data.size, S.picked, JSON.stringify(S.frame.highlight),
+      vp && [vp.longitude, vp.latitude, vp.zoom, vp.width, vp.height].map((n) => n.toFixed(4)).join()].join("|");
+    if (key === S.layoutKey) return;
+    S.layoutKey = key;
+    const moved = vp ? spreadSymbols(vp, first, last) : new Map();
+    S.layout.selected = outlines(S.picked ? [S.picked] : [], moved);
+    S.layout.changes = outlines(S.frame.highlight || [], moved);
+    if (vp) placeLabels(vp, first, last);
+  }
+
+  // Symbols closer than their size are pushed apart, each by as little as it takes, with a
+  // leader line to its true place: every site stays visible, clickable and citable.
+  function spreadSymbols(vp, first, last) {
+    const items = [];
+    for (const name of POINT_LAYERS) {
+      if (!S.data.has(name) || !S.base.some((e) => e.dataName === name)) continue;
+      for (const row of S.data.get(name)) {
+        if (!active(row, first, last)) continue;
+        const [x, y] = vp.project(row.origin);
+        items.push({ row, x, y, x0: x, y0: y, r: SYMBOL_RADIUS[name] + 1 });
+      }
+    }
+    // Sites on the very same spot start apart by a deterministic angle.
+    items.forEach((item, i) => {
+      item.x += 0.5 * Math.cos(i * 2.399);
+      item.y += 0.5 * Math.sin(i * 2.399);
+    });
+    for (let pass = 0; pass < 200; pass++) {
+      let moved = false;
+      for (let i = 0; i < items.length; i++) {
+        for (let j = i + 1; j < items.length; j++) {
+          const a = items[i];
+          const b = items[j];
+          const dx = b.x - a.x;
+          const dy = b.y - a.y;
+          const distance = Math.hypot(dx, dy) || 0.01;
+          const overlap = a.r + b.r + 2 - distance;
+          if (overlap <= 0) continue;
+          const push = (overlap / 2 + 0.05) / distance;
+          a.x -= dx * push;
+          a.y -= dy * push;
+          b.x += dx * push;
+          b.y += dy * push;
+          moved = true;
+        }
+      }
+      if (!moved) break;
+    }
+    const moved = new Map();
+    const leaders = [];
+    S.symbolBoxes = items.map((item) => ({ id: item.row.id, x: item.x, y: item.y, r: item.r }));
+    for (const item of items) {
+      if (Math.hypot(item.x - item.x0, item.y - item.y0) < 1.5) continue;
+      const position = vp.unproject([item.x, item.y]);
+      moved.set(item.row.id, position);
+      leaders.push({ from: item.row.origin, to: position });
+    }
+    for (const name of POINT_LAYERS) {
+      if (!S.data.has(name)) continue;
+      S.layout[name] = S.data.get(name).map((row) => (moved.has(row.id) ? Object.assign({}, row, { position: moved.get(row.id) }) : row));
+    }
+    S.layout.leaders = leaders;
+    return moved;
+  }
+
+  const measure = document.createElement("canvas").getContext("2d");
+  const widths = new Map();
+  function textWidth(text, size) {
+    const key = `${size}|${text}`;
+    if (!widths.has(key)) {
+      measure.font = `${size}px ${S.scene.label_font}`;
+      widths.set(key, measure.measureText(text).width);
+    }
+    return widths.get(key);
+  }
+  const overlaps = (a, b) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+  // Names of areas: on their point, or just above or below it.
+  function centred(x, y, w, h) {
+    return [[0, 0], [0, -h], [0, h]].map(([dx, dy]) => ({
+      anchor: "middle", baseline: "center", offset: [dx, dy],
+      box: { x0: x - w / 2 + dx, x1: x + w / 2 + dx, y0: y - h / 2 + dy, y1: y + h / 2 + dy },
+    }));
+  }
+  // Names of places: beside their point, then farther out (past a cluster of symbols).
+  function around(x, y, w, h, gap) {
+    const out = [];
+    for (const d of [gap, gap + 12, gap + 26, gap + 40]) {
+      out.push(
+        { anchor: "start", baseline: "center", offset: [d, 0], box: { x0: x + d, x1: x + d + w, y0: y - h / 2, y1: y + h / 2 } },
+        { anchor: "end", baseline: "center", offset: [-d, 0], box: { x0: x - d - w, x1: x - d, y0: y - h / 2, y1: y + h / 2 } },
+        { anchor: "middle", baseline: "bottom", offset: [0, -d], box: { x0: x - w / 2, x1: x + w / 2, y0: y - d - h, y1: y - d } },
+        { anchor: "middle", baseline: "top", offset: [0, d], box: { x0: x - w / 2, x1: x + w / 2, y0: y + d, y1: y + d + h } },
+      );
+    }
+    return out;
+  }
+
+  // Greedy placement, most important first: a name takes the first of its candidate
+  // positions that stays on screen and clear of every placed name and every symbol;
+  // a name with no room is left out rather than written over something.
+  function placeLabels(vp, first, last) {
+    const year = last;
+    const shownSites = new Set((S.symbolBoxes || []).map((b) => b.id));
+    const shownLayers = new Set(S.base.map((e) => e.dataName));
+    const rows = (S.scene.datasets.labels || []).filter(
+      (row) =>
+        row.t0 <= year && row.t1 >= year &&
+        (row.kind !== "town" || row.hosts.some((id) => shownSites.has(id))) &&
+        (!row.layer || shownLayers.has(row.layer)),
+    );
+    rows.sort((a, b) => b.priority - a.priority || a.text.localeCompare(b.text));
+    const obstacles = (S.symbolBoxes || []).map((b) => ({ x0: b.x - b.r, y0: b.y - b.r, x1: b.x + b.r, y1: b.y + b.r }));
+    const capitals = new Set((S.scene.datasets.capitals || []).filter((row) => row.t0 <= year && row.t1 >= year).map((row) => row.id));
+    const placed = [];
+    const out = [];
+    const margin = 2;
+    for (const row of rows) {
+      const [x, y] = vp.project(row.position);
+      if (x < -50 || y < -50 || x > vp.width + 50 || y > vp.height + 50) continue;
+      const lines = row.text.split("\n");
+      const w = Math.max(...lines.map((line) => textWidth(line, row.size))) + 2;
+      const h = row.size * 1.25 * lines.length;
+      const gap = row.kind === "capital" || row.kind === "town" ? (capitals.has(row.id) ? 6 : 4) : 0;
+      const candidates = gap === 0 ? centred(x, y, w, h) : around(x, y, w, h, gap);
+      const fits = candidates.find(
+        (c) =>
+          c.box.x0 >= margin && c.box.y0 >= margin && c.box.x1 <= vp.width - margin && c.box.y1 <= vp.height - margin &&
+          !placed.some((b) => overlaps(b, c.box)) && !obstacles.some((b) => overlaps(b, c.box)),
+      );
+      if (!fits) continue;
+      placed.push(Object.assign({ text: row.text, kind: row.kind }, fits.box));
+      out.push({ position: row.position, text: row.text, size: row.size, color: row.color, anchor: fits.anchor, baseline: fits.baseline, offset: fits.offset });
+    }
+    S.layout.labels = out;
+    S.labelBoxes = placed;
   }
 
   function afterRender() {
@@ -272,11 +444,42 @@
     );
   }
 
+  // A region frame: fitted to the map's size, applied when the region changes (never on an
+  // ordinary rerun, so the person's own pan and zoom stay).
+  function regionView(code) {
+    const region = S.scene.regions[code] || S.scene.regions.eurasia;
+    const [west, south, east, north] = region.bbox;
+    const limits = { minZoom: S.scene.initial_view.min_zoom, maxZoom: S.scene.initial_view.max_zoom };
+    const width = ui.map.clientWidth || 800;
+    const height = ui.map.clientHeight || 560;
+    const fitted = new core.WebMercatorViewport({ width, height }).fitBounds([[west, south], [east, north]], { padding: 8 });
+    return { longitude: fitted.longitude, latitude: fitted.latitude, zoom: fitted.zoom, pitch: 0, bearing: 0, ...limits };
+  }
+  function frameRegion(code) {
+    S.region = code;
+    S.viewState = regionView(code);
+    S.layoutKey = null;
+    if (S.deck) S.deck.setProps({ initialViewState: S.viewState });
+  }
+  let relayoutPending = false;
+  function onViewStateChange({ viewState }) {
+    S.viewState = viewState;
+    if (!relayoutPending) {
+      relayoutPending = true;
+      requestAnimationFrame(() => {
+        relayoutPending = false;
+        render();
+      });
+    }
+  }
+
   function createDeck() {
-    const v = S.scene.initial_view;
+    S.region = S.frame.region;
+    S.viewState = regionView(S.region);
     S.deck = new core.Deck({
       parent: ui.map,
-      initialViewState: { latitude: v.latitude, longitude: v.longitude, zoom: v.zoom, minZoom: v.min_zoom, maxZoom: v.max_zoom },
+      initialViewState: S.viewState,
+      onViewStateChange,
       controller: true,
       views: new core.MapView({ repeat: false }),
       layers: [],
@@ -312,6 +515,8 @@
     if (!S.deck) {
       createDeck();
       buildLegend();
+    } else if (frame.region !== S.region) {
+      frameRegion(frame.region);
     }
     if (sceneChanged || viewChanged) buildLayers();
     else if (overlays) refreshOverlays();
