@@ -40,6 +40,7 @@ from .layers import (
     POINT_LAYERS,
     PRECISION_LABELS,
     ROUTE_COLORS,
+    ROUTE_DASHES,
     ROUTE_LABELS,
     STATUS_COLORS,
     STATUS_LABELS,
@@ -228,6 +229,7 @@ def _pipeline_rows(catalog: Catalog) -> list[dict[str, Any]]:
             "t0": t0,
             "t1": t1,
             "color": ROUTE_COLORS[props.route_class],
+            "dash": ROUTE_DASHES[props.route_class],
             "width": 5 if props.commodity == "oil" else 3,
         }
         for part in getattr(feature.geometry, "geoms", [feature.geometry]):

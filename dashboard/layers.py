@@ -22,14 +22,17 @@ INITIAL_VIEW = {"latitude": 45.0, "longitude": 62.0, "zoom": 2.6, "min_zoom": 1.
 
 Color = list[int]
 
+# Opaque, so screen and print match. Chosen in CIE LCh: the stronger the status, the darker
+# (disputed L*31, member L*44 ... partner L*90, land L*96), each hue apart, so the classes stay apart for colour-blind
+# readers and in greyscale print (tests/test_symbology.py simulates both).
 STATUS_COLORS: dict[str, Color] = {
-    "member": [31, 89, 168, 200],
-    "suspended": [230, 140, 30, 200],
-    "associate": [0, 150, 150, 190],
-    "observer": [120, 175, 225, 190],
-    "partner": [160, 205, 120, 180],
-    "assembly observer": [205, 190, 230, 170],
-    "former": [205, 205, 205, 150],
+    "member": [0, 110, 178, 255],
+    "associate": [0, 146, 139, 255],
+    "suspended": [229, 126, 30, 255],
+    "assembly observer": [219, 149, 201, 255],
+    "observer": [125, 201, 225, 255],
+    "former": [208, 208, 208, 255],
+    "partner": [213, 235, 163, 255],
 }
 STATUS_LABELS = {
     "member": "Member",
@@ -71,9 +74,12 @@ LAYER_KINDS: dict[str, str] = {
     "events": "Event",
 }
 ROUTE_LABELS: dict[str, str] = {"through_russia": "through Russia", "bypassing_russia": "bypassing Russia"}
-ROUTE_COLORS: dict[str, Color] = {"through_russia": [200, 40, 40, 210], "bypassing_russia": [30, 140, 60, 210]}
+# Vermillion and bluish green (Okabe–Ito) apart for colour-blind readers; in greyscale they
+# are alike, so bypassing routes are also dashed (ROUTE_DASHES), on screen and in print.
+ROUTE_COLORS: dict[str, Color] = {"through_russia": [213, 94, 0, 235], "bypassing_russia": [0, 150, 110, 235]}
+ROUTE_DASHES: dict[str, list[int]] = {"through_russia": [0, 0], "bypassing_russia": [4, 2]}
 BORDER_COLOR: Color = [120, 0, 0, 255]
-DISPUTED_COLOR: Color = [150, 110, 170, 150]
+DISPUTED_COLOR: Color = [73, 66, 121, 255]
 SELECTED_COLOR: Color = [255, 0, 180, 255]
 HIGHLIGHT_COLOR: Color = [255, 0, 255, 200]
 # Radius of the translucent halo that shows how well a point is located.
@@ -98,8 +104,8 @@ def basemap_collection(path: Path = DISPLAY_BASEMAP_PATH) -> dict[str, Any]:
         return {"type": "FeatureCollection", "features": []}
 
 
-LAND_COLOR: Color = [236, 233, 226, 255]
-COUNTRY_BORDER_COLOR: Color = [255, 255, 255, 255]
+LAND_COLOR: Color = [247, 243, 238, 255]
+COUNTRY_BORDER_COLOR: Color = [140, 140, 145, 255]
 # Off by default: raster tiles from basemaps.cartocdn.com (CARTO; OpenStreetMap data).
 ONLINE_TILE_URL = "https://basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png"
 
@@ -309,7 +315,12 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
                 joint_rounded=True,
                 pickable=True,
                 auto_highlight=True,
-                **_timed(ROW_TIMES, "overlap"),
+                get_dash_array="dash",
+                dash_justified=True,
+                **{
+                    **_timed(ROW_TIMES, "overlap"),
+                    "extensions": [*TIME_FILTER["extensions"], {"@@type": "PathStyleExtension", "dash": True}],
+                },
             )
         )
     specs.append(
@@ -341,8 +352,8 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
             get_alignment_baseline="baseline",
             get_pixel_offset="offset",
             font_family=f"'{LABEL_FONT}'",
-            font_settings={"sdf": True, "fontSize": 64, "buffer": 8, "radius": 16},
-            outline_width=3,
+            font_settings={"sdf": True, "fontSize": 64, "buffer": 16, "radius": 24},
+            outline_width=14,  # atlas pixels (fontSize 64): about 2.5 px around an 11 px name
             outline_color=[255, 255, 255, 230],
             character_set="'auto'",
             pickable=False,
@@ -444,7 +455,8 @@ def legend() -> list[dict[str, Any]]:
             "group": "Lines",
             "shape": "line",
             "color": ROUTE_COLORS["bypassing_russia"],
-            "label": "Pipeline bypassing Russia (thick: oil, thin: gas)",
+            "label": "Pipeline bypassing Russia, dashed (thick: oil, thin: gas)",
+            "dash": True,
         }
     )
     items.append(

@@ -8,6 +8,7 @@ component: an iframe with its own player, year stamp and tooltips.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import math
 import os
@@ -398,3 +399,67 @@ def test_downloads_and_briefing_pack_in_the_browser(server, browser, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "compare-and-downloads.png"), full_page=True)
     assert watched.outside_requests() == []
     assert watched.errors == []
+
+
+BRIEFING_VIEWS = [
+    ("eurasia", 2010),
+    ("central-asia", 2022),
+    ("south-caucasus", 1995),
+    ("kaz-rus-border", 2010),
+    ("black-sea", 2015),
+]
+
+
+def open_standalone(browser, tmp_path, region: str, year: int, orgs=("CSTO",)) -> Page:
+    path = tmp_path / f"{region}-{year}.html"
+    path.write_text(
+        standalone_map(load_catalog(), ViewFilter.make(year=year, orgs=list(orgs)), region=region), encoding="utf-8"
+    )
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    page.goto(path.as_uri())
+    wait_drawn(page, year)
+    return page
+
+
+def label_boxes(page: Page) -> list[dict]:
+    return page.evaluate("window.__canvas.labelBoxes")
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"]
+
+
+@pytest.mark.parametrize(("region", "year"), BRIEFING_VIEWS)
+def test_region_views_name_places_without_overlap_and_no_symbol_hides_another(browser, tmp_path, region, year):
+    page = open_standalone(browser, tmp_path, region, year)
+    boxes = label_boxes(page)
+    assert len(boxes) >= 8, [b["text"] for b in boxes]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not overlap(a, b), (a["text"], b["text"])
+    symbols = page.evaluate("window.__canvas.symbolBoxes")
+    for a, b in itertools.combinations(symbols, 2):
+        assert math.hypot(a["x"] - b["x"], a["y"] - b["y"]) >= a["r"] + b["r"] - 0.5, (a["id"], b["id"])
+    for box in boxes:  # names never sit on a symbol
+        for s in symbols:
+            circle = {"x0": s["x"] - s["r"], "x1": s["x"] + s["r"], "y0": s["y"] - s["r"], "y1": s["y"] + s["r"]}
+            assert not overlap(box, circle), (box["text"], s["id"])
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#map-frame").screenshot(path=str(ARTIFACTS / f"region-{region}-{year}.png"))
+    page.close()
+
+
+def test_the_capital_of_kazakhstan_carries_its_name_of_the_year(browser, tmp_path):
+    page = open_standalone(browser, tmp_path, "central-asia", 1995)
+    names = {b["text"] for b in label_boxes(page)}
+    assert "Almaty" in names and "Astana" not in names
+    for year, expected, gone in (
+        (1998, "Astana", "Nur-Sultan"),
+        (2020, "Nur-Sultan", "Akmola"),
+        (2023, "Astana", "Nur-Sultan"),
+    ):
+        slider = page.get_by_label("Year", exact=True)
+        slider.fill(str(year))
+        wait_drawn(page, year)
+        names = {b["text"] for b in label_boxes(page)}
+        assert expected in names and gone not in names, (year, sorted(names))
+    page.close()

@@ -248,6 +248,7 @@
     }
     return widths.get(key);
   }
+  const HALO = 3; // the white outline around a name, in pixels (layers.py: outline_width)
   const overlaps = (a, b) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
   // Names of areas: on their point, or just above or below it.
@@ -294,8 +295,8 @@
       const [x, y] = vp.project(row.position);
       if (x < -50 || y < -50 || x > vp.width + 50 || y > vp.height + 50) continue;
       const lines = row.text.split("\n");
-      const w = Math.max(...lines.map((line) => textWidth(line, row.size))) + 2;
-      const h = row.size * 1.25 * lines.length;
+      const w = Math.max(...lines.map((line) => textWidth(line, row.size))) + 2 * HALO;
+      const h = row.size * 1.2 * lines.length + HALO;
       const gap = row.kind === "capital" || row.kind === "town" ? (capitals.has(row.id) ? 6 : 4) : 0;
       const candidates = gap === 0 ? centred(x, y, w, h) : around(x, y, w, h, gap);
       const fits = candidates.find(
