@@ -63,3 +63,16 @@ def point_feature(feature_id: str, lon: float, lat: float, **props) -> dict:
     }
     properties.update(props)
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}
+
+
+def user_point(name, lon: float = 76.9, lat: float = 43.25, **props) -> dict:
+    """A valid user-layer feature: the light schema needs only a name and a geometry."""
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"name": name, **props},
+    }
+
+
+def user_collection(*features: dict, **members) -> dict:
+    return {"type": "FeatureCollection", **members, "features": list(features)}
