@@ -15,8 +15,8 @@ def year_of(date: str | None) -> int | None:
 
 
 def years_overlap(start_year: int | None, end_year: int | None, first: int, last: int) -> bool:
-    """The one rule, on years already parsed (user layers keep them so that 100,000 features
-    filter fast): active from the start year to the end year overlaps first..last."""
+    """The one rule, on parsed years: active from the start year to the end year overlaps
+    first..last (UserLayer.active applies it to arrays of years)."""
     return (start_year is None or start_year <= last) and (end_year is None or end_year >= first)
 
 

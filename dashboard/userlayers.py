@@ -22,7 +22,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import compress
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
@@ -37,7 +38,6 @@ from .loader import Problem, _relative, _validation_problems, shapely_geometry
 from .safejson import BadNumber, DuplicateKeys, JsonRefused, parse_json_bytes, read_limited
 from .schema import LAYERS, Dated, PartialDate
 from .selection import ViewFilter
-from .timefilter import years_overlap
 
 # Limits: each is enforced with a message naming it, before the work it bounds.
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a file or an upload, refused by size before it is parsed
@@ -65,6 +65,7 @@ _URL_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*://")
 _ACTIVE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:", "blob:", "mailto:", "tel:")
 _WGS84_NAMES = ("CRS84", "4326")
 _TAKEN_PROPERTIES = ("name", "start", "end", "sources")
+_EARLIEST, _LATEST = np.iinfo(np.int64).min, np.iinfo(np.int64).max
 
 
 def legend_label(layer_name: str) -> str:
@@ -151,6 +152,19 @@ class UserLayer:
     name: str
     file: str
     features: list[UserFeature]
+
+    @cached_property
+    def _years(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end years as arrays, a missing start as the earliest year and a missing
+        end as the latest: a year's filter over 100,000 features then takes a millisecond."""
+        starts = [_EARLIEST if f.start_year is None else f.start_year for f in self.features]
+        ends = [_LATEST if f.end_year is None else f.end_year for f in self.features]
+        return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+
+    def active(self, first: int, last: int) -> list[UserFeature]:
+        """The features active in any year from first to last: timefilter.years_overlap, on arrays."""
+        starts, ends = self._years
+        return list(compress(self.features, ((starts <= last) & (ends >= first)).tolist()))
 
 
 def is_link(text: str) -> bool:
@@ -553,12 +567,10 @@ class UserLayers:
         if year is None:
             return self.features
         first, last = sorted((year, year if until is None else until))
-        return [
-            feature
-            for layer in self.layers
-            for feature in layer.features
-            if years_overlap(feature.start_year, feature.end_year, first, last)
-        ]
+        active: list[UserFeature] = []
+        for layer in self.layers:
+            active.extend(layer.active(first, last))
+        return active
 
     def visible(self, view: ViewFilter) -> list[UserFeature]:
         """What a view shows of the user layers: its years. Organizations and the curated
