@@ -389,10 +389,12 @@ IMG = '<img src=x onerror="alert(1)">'
 
 @pytest.fixture(scope="module")
 def markup_layers() -> UserLayers:
-    """The corpus file with markup in every field, and a layer whose name is markup."""
+    """The corpus file with markup in every field, a layer whose name is markup, and one
+    whose name matplotlib would read as mathtext."""
     layers = load_user_layers([HOSTILE / "html-in-every-field.geojson"])
-    layers.add_bytes("<script>alert(1).geojson", json.dumps(user_collection(user_point(SCRIPT))).encode())
-    assert layers.names == ["html-in-every-field", "<script>alert(1)"]
+    for name in ("<script>alert(1)", "price $5 and $6"):
+        layers.add_bytes(f"{name}.geojson", json.dumps(user_collection(user_point(SCRIPT))).encode())
+    assert layers.names == ["html-in-every-field", "<script>alert(1)", "price $5 and $6"]
     return layers
 
 
@@ -403,7 +405,7 @@ def test_markup_is_text_in_kml(catalog, markup_layers, tmp_path):
     assert "<script" not in raw and "<img" not in raw and "<b>bold" not in raw
     root = ET.parse(path).getroot()
     folders = [folder.findtext(f"{KML}name") for folder in root.iter(f"{KML}Folder")]
-    assert folders[-2:] == ["user:<script>alert(1)", "user:html-in-every-field"]
+    assert folders[-3:] == ["user:<script>alert(1)", "user:html-in-every-field", "user:price $5 and $6"]
     folder = next(f for f in root.iter(f"{KML}Folder") if f.findtext(f"{KML}name") == "user:html-in-every-field")
     placemark = folder.find(f"{KML}Placemark")
     assert placemark.findtext(f"{KML}name") == SCRIPT
@@ -424,14 +426,20 @@ def test_markup_is_text_in_svg(catalog, markup_layers):
     assert "<script" not in svg
     assert "Your layer: &lt;script&gt;alert(1)" in svg
     texts = ["".join(node.itertext()) for node in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
-    assert "Your layer: <script>alert(1)" in texts
+    assert "Your layer: <script>alert(1)" in texts and "Your layer: price $5 and $6" in texts
 
 
 def test_markup_shows_literally_in_the_pdf(catalog, markup_layers, tmp_path):
     path = tmp_path / "brief.pdf"
     build_briefing_pdf(catalog, ViewFilter.make(year=2010, layers=["events"]), path, user_layers=markup_layers)
     text = "".join("".join(page.extract_text() for page in PdfReader(path).pages).split())
-    for value in (SCRIPT, IMG, "Yourlayer:<script>alert(1)"):
+    # Each cell as written: the name then its kind, the layer's name, the sources.
+    for value in (
+        f"{SCRIPT}Yourlayer:html-in-every-field",
+        f"{SCRIPT}Yourlayer:<script>alert(1)",
+        f"{SCRIPT};{IMG}",
+        "Yourlayers:Yourlayer:html-in-every-field,Yourlayer:<script>alert(1)",
+    ):
         assert "".join(value.split()) in text
 
 
