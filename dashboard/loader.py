@@ -162,6 +162,8 @@ def _read_json(path: Path, problems: list[Problem]) -> Any:
         problems.append(Problem(_relative(path), None, None, f"not UTF-8 text: {error}"))
     except json.JSONDecodeError as error:
         problems.append(Problem(_relative(path), None, None, f"not valid JSON: {error.msg} at line {error.lineno}"))
+    except RecursionError:  # arrays nested thousands deep: a file handed to validate may be hostile
+        problems.append(Problem(_relative(path), None, None, "not valid JSON: nested too deeply to read"))
     return None
 
 
