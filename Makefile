@@ -35,6 +35,7 @@ validate: $(RUN_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) benchmarks/bench_app.py
+	$(PY) benchmarks/bench_user_layers.py
 
 # The client side of a year change, in Debian's Chromium (needs /usr/bin/chromium).
 bench-browser: $(DEV_STAMP)

@@ -2,7 +2,9 @@
 
 Pure (no streamlit). Colours and symbols come from layers.py and citations from
 citations.py, so the printed briefing always matches the dashboard. Data is text, never
-markup: every value is escaped before it reaches reportlab's Paragraph mini-language.
+markup: every value is escaped before it reaches reportlab's Paragraph mini-language, and
+matplotlib never reads a name as mathtext. The user's own layers, when given, are drawn in
+one neutral style (userlayers.USER_COLOR) and listed after the curated features, marked.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ import math
 import subprocess
 import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Literal
 from xml.sax.saxutils import escape
 
+import numpy as np
+import shapely
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -46,6 +50,15 @@ from .loader import BASEMAP_PATH, BIBLIOGRAPHY_PATH, GEODATA_DIR, ROOT, Catalog,
 from .schema import LAYERS, ORGS
 from .selection import ViewFilter, disputed_status, feature_refs, is_visible, state_status, visible_memberships
 from .timefilter import span_label
+from .userlayers import (
+    LEGEND_GROUP,
+    USER_COLOR,
+    USER_FILL,
+    UserFeature,
+    UserLayers,
+    legend_label,
+    visible_user_features,
+)
 
 MapFormat = Literal["png", "svg"]
 Bounds = tuple[float, float, float, float]
@@ -70,6 +83,9 @@ HIGHLIGHT_LABEL = "Changed in the comparison (magenta outline)"
 SYMBOL_SPACING_PT = 13.0  # symbols closer than this (in points) are spread apart
 LEGEND_WRAP = 44  # characters per legend line
 LAYER_ORDER = ("states", "disputed", "borders", "pipelines", "bases", "garrisons", "events")
+USER_ROWS_IN_BRIEF = 200  # the table lists this many user features; the map shows them all
+USER_ROW_COLOR = "#ece8dc"
+USER_STATUS = "your data; not checked by the project"
 
 
 def _rgba(color: list[int]) -> tuple[float, ...]:
@@ -129,8 +145,9 @@ def _project(geometries: list[BaseGeometry], bounds: Bounds = FRAME) -> Any:
 
     frame = _frame_polygon(bounds)
     # Clipping drops vertices along straight frame edges: put them back so edges curve when projected.
-    series = gpd.GeoSeries([g.intersection(frame).segmentize(1.0) for g in geometries], crs="EPSG:4326")
-    return series.to_crs(MAP_CRS)
+    # Vectorised: a user layer may hold 100,000 features.
+    clipped = shapely.segmentize(shapely.intersection(np.array(geometries, dtype=object), frame), 1.0)
+    return gpd.GeoSeries(clipped, crs="EPSG:4326").to_crs(MAP_CRS)
 
 
 @dataclass
@@ -139,6 +156,8 @@ class _Drawn:
 
     labels: set[str]
     outside: list[str]
+    user_layers: dict[str, None] = field(default_factory=dict)  # drawn, in order
+    user_outside: dict[str, int] = field(default_factory=dict)  # features outside the frame, by layer
 
 
 def _dodge(points: list[tuple[str, float, float]], spacing: float) -> dict[str, tuple[float, float]]:
@@ -180,6 +199,7 @@ def _plot(
     linewidth: float = 0.5,
     zorder: float = 1,
     hatch: str | None = None,
+    linestyle: str = "solid",
 ) -> None:
     """Draw projected polygons and lines as two collections (geopandas' plot() redraws
     the whole figure on every call, which made one map take seconds)."""
@@ -200,18 +220,69 @@ def _plot(
                 lines.append(list(part.coords))
     if paths:
         collection = PathCollection(
-            paths, facecolors=path_faces, edgecolors=edge, linewidths=linewidth, zorder=zorder, hatch=hatch
+            paths,
+            facecolors=path_faces,
+            edgecolors=edge,
+            linewidths=linewidth,
+            linestyles=linestyle,
+            zorder=zorder,
+            hatch=hatch,
         )
         collection.set_transform(ax.transData)
         ax.add_collection(collection, autolim=False)
     if lines:
         ax.add_collection(
-            LineCollection(lines, colors=edge, linewidths=linewidth, zorder=zorder, capstyle="round"), autolim=False
+            LineCollection(
+                lines, colors=edge, linewidths=linewidth, linestyles=linestyle, zorder=zorder, capstyle="round"
+            ),
+            autolim=False,
         )
 
 
+def _draw_user(ax: Any, features: list[UserFeature], bounds: Bounds, drawn: _Drawn, inset: bool) -> None:
+    """The user's features in the one neutral style: dashed charcoal outlines and lines,
+    charcoal diamonds; never dodged or labelled (there may be 100,000)."""
+    frame = _frame_polygon(bounds)
+    inside = shapely.intersects(np.array([f.geometry for f in features], dtype=object), frame)
+    shown = [feature for feature, hit in zip(features, inside, strict=True) if hit]
+    if not inset:
+        for feature, hit in zip(features, inside, strict=True):
+            if not hit:
+                drawn.user_outside[feature.layer] = drawn.user_outside.get(feature.layer, 0) + 1
+    for feature in shown:
+        drawn.user_layers.setdefault(feature.layer)
+    color = _opaque(USER_COLOR)
+    kinds = {
+        "area": ("Polygon", "MultiPolygon"),
+        "line": ("LineString", "MultiLineString"),
+        "point": ("Point", "MultiPoint"),
+    }
+    parts = {kind: [f.geometry for f in shown if f.geometry.geom_type in types] for kind, types in kinds.items()}
+    if parts["area"]:
+        _plot(
+            ax,
+            _project(parts["area"], bounds),
+            face=_rgba(USER_FILL),
+            edge=color,
+            linewidth=1.0,
+            zorder=3.2,
+            linestyle="--",
+        )
+    if parts["line"]:
+        _plot(ax, _project(parts["line"], bounds), edge=color, linewidth=1.6, zorder=4.6, linestyle="--")
+    if parts["point"]:
+        xy = shapely.get_coordinates(_project(parts["point"], bounds).values)
+        ax.scatter(xy[:, 0], xy[:, 1], s=30, marker="D", color=color, edgecolor="white", linewidth=0.6, zorder=6.5)
+
+
 def _draw(
-    ax: Any, catalog: Catalog, view: ViewFilter, highlight: frozenset[str], bounds: Bounds = FRAME, inset: bool = False
+    ax: Any,
+    catalog: Catalog,
+    view: ViewFilter,
+    highlight: frozenset[str],
+    bounds: Bounds = FRAME,
+    inset: bool = False,
+    user_features: list[UserFeature] | None = None,
 ) -> _Drawn:
     from matplotlib.patches import Polygon as MplPolygon
 
@@ -310,6 +381,9 @@ def _draw(
         _plot(ax, _project([f.geometry for f in borders], bounds), edge=_rgba(BORDER_COLOR), linewidth=1.6, zorder=4.5)
         drawn.labels.add("Kazakhstan–Russia border (Natural Earth 1:10m)")
 
+    if user_features:
+        _draw_user(ax, user_features, bounds, drawn, inset)
+
     # Point symbols: disputed points, events, garrisons and bases, spread apart where they crowd.
     symbols = [
         f
@@ -380,8 +454,9 @@ def _draw(
     return drawn
 
 
-def _legend_handles(labels: set[str]) -> tuple[list[Any], list[str], set[int]]:
-    """Legend rows for the symbols drawn, grouped as in the app's legend panel."""
+def _legend_handles(labels: set[str], user_layers: Iterable[str] = ()) -> tuple[list[Any], list[str], set[int]]:
+    """Legend rows for the symbols drawn, grouped as in the app's legend panel; then one
+    row per user layer, all in the one user style."""
     from matplotlib.legend_handler import HandlerTuple  # noqa: F401  (registers tuple handling)
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -429,6 +504,14 @@ def _legend_handles(labels: set[str]) -> tuple[list[Any], list[str], set[int]]:
             handle = Patch(visible=False)
         handles.append(handle)
         texts.append(textwrap.fill(item["label"], LEGEND_WRAP))
+    for number, name in enumerate(user_layers):
+        if number == 0:
+            headings.add(len(handles))
+            handles.append(Patch(visible=False))
+            texts.append(LEGEND_GROUP)
+        color = _opaque(USER_COLOR)
+        handles.append(Line2D([], [], color=color, linestyle="--", marker="D", markersize=6, markeredgecolor="white"))
+        texts.append(textwrap.fill(legend_label(name), LEGEND_WRAP))
     return handles, texts, headings
 
 
@@ -439,8 +522,10 @@ def render_static_map(
     fmt: MapFormat = "png",
     highlight_ids: Iterable[str] = frozenset(),
     dpi: int = 150,
+    user_layers: UserLayers | None = None,
 ) -> None:
-    """Draw the view as the dashboard does, for slides and print (PNG or SVG)."""
+    """Draw the view as the dashboard does, for slides and print (PNG or SVG); with the
+    user's layers on top when given, filtered by the same years."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -450,19 +535,22 @@ def render_static_map(
     if fmt not in ("png", "svg"):
         raise ValueError(f"unknown map format {fmt!r}; use png or svg")
     highlight = frozenset(highlight_ids)
+    user_features = visible_user_features(user_layers, view)
     title = f"{TITLE} — {describe_year(catalog, view)}"
     with plt.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans"}):
         fig = plt.figure(figsize=(13, 7.6))
         try:
             ax = fig.add_axes((0.005, 0.075, 0.70, 0.80))
-            drawn = _draw(ax, catalog, view, highlight)
+            drawn = _draw(ax, catalog, view, highlight, user_features=user_features)
             for name, bounds, rect in INSETS:
                 outline = _project([_frame_polygon(bounds)]).iloc[0]
                 ax.plot(*outline.exterior.xy, color="#333333", linewidth=0.9, linestyle="--", zorder=9)
                 x, y = outline.exterior.coords[3]
                 ax.text(x, y, f" {name}", fontsize=7.5, color="#333333", va="bottom", ha="left", zorder=9)
                 inset = fig.add_axes(rect)
-                drawn.labels |= _draw(inset, catalog, view, highlight, bounds, inset=True).labels
+                in_inset = _draw(inset, catalog, view, highlight, bounds, inset=True, user_features=user_features)
+                drawn.labels |= in_inset.labels
+                drawn.user_layers.update(in_inset.user_layers)
                 inset.text(
                     0.02,
                     0.97,
@@ -476,7 +564,7 @@ def render_static_map(
                 )
             fig.text(0.012, 0.955, title, fontsize=16, fontweight="bold", va="center")
             fig.text(0.012, 0.91, describe_filters(view), fontsize=11, color="#333333", va="center")
-            handles, texts, headings = _legend_handles(drawn.labels)
+            handles, texts, headings = _legend_handles(drawn.labels, drawn.user_layers)
             if handles:
                 key = fig.legend(
                     handles,
@@ -490,15 +578,29 @@ def render_static_map(
                     labelspacing=0.55,
                 )
                 for index, text in enumerate(key.get_texts()):
+                    text.set_parse_math(False)  # a "$" in a user's layer name is text
                     if index in headings:
                         text.set_fontweight("bold")
                         text.set_position((-28, 0))
             notes = [ATTRIBUTION + ". Equal-area conic projection; symbols are not to scale."]
-            if drawn.outside:
-                notes.append("Visible but outside this frame: " + "; ".join(sorted(drawn.outside)) + ".")
+            outside = sorted(drawn.outside) + [
+                f"{legend_label(name)} ({count:,} feature{'s' if count > 1 else ''})"
+                for name, count in drawn.user_outside.items()
+            ]
+            if outside:
+                notes.append("Visible but outside this frame: " + "; ".join(outside) + ".")
             notes.append(FOOTNOTE)
             for index, note in enumerate(notes):
-                fig.text(0.012, 0.055 - index * 0.022, note, fontsize=8, color="#444444", va="center", wrap=True)
+                fig.text(
+                    0.012,
+                    0.055 - index * 0.022,
+                    note,
+                    fontsize=8,
+                    color="#444444",
+                    va="center",
+                    wrap=True,
+                    parse_math=False,
+                )
             metadata = {"Title": title}
             fig.savefig(path_or_buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
         finally:
@@ -597,14 +699,25 @@ def _markup(text: str) -> str:
     return escape(text)
 
 
+def _link_markup(url: str) -> str:
+    """An http(s) URL as a reportlab link, escaped in the text and in the attribute."""
+    attribute = escape(url, {'"': "&quot;"})
+    return f'<link href="{attribute}" color="#1f59a8">{_markup(url)}</link>'
+
+
+def _user_sources_markup(feature: UserFeature) -> str:
+    """The user's sources as given: links for http(s) ones, text for the rest."""
+    if not feature.sources:
+        return "none given"
+    return "; ".join(_link_markup(text) if is_http_url(text) else _markup(text) for text in feature.sources)
+
+
 def _citation_markup(citation: Citation, text: str) -> str:
     """The rendered citation, escaped, with its URL made a link."""
     markup = _markup(text)
     url = citation.entry.URL if citation.entry else None
     if url and is_http_url(url):
-        escaped = _markup(url)
-        attribute = escape(url, {'"': "&quot;"})
-        markup = markup.replace(escaped, f'<link href="{attribute}" color="#1f59a8">{escaped}</link>', 1)
+        markup = markup.replace(_markup(url), _link_markup(url), 1)
     return markup
 
 
@@ -658,8 +771,10 @@ def build_briefing_pdf(
     path_or_buffer: Output,
     compare_to: int | None = None,
     generated: datetime | None = None,
+    user_layers: UserLayers | None = None,
 ) -> None:
-    """A self-contained briefing: map, table of what is shown, changes and the sources."""
+    """A self-contained briefing: map, table of what is shown, changes and the sources;
+    the user's layers, when given, on the map and after the curated rows, marked."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
@@ -698,6 +813,7 @@ def build_briefing_pdf(
 
     story: list[Any] = [Paragraph(_markup(title), styles["title"])]
     features = briefing_features(catalog, view)
+    user_features = visible_user_features(user_layers, view)
     meta = [
         f"<b>Year:</b> {_markup(describe_year(catalog, view))}",
         f"<b>Filters:</b> {_markup(describe_filters(view))}",
@@ -705,12 +821,15 @@ def build_briefing_pdf(
         f"<b>Visible features:</b> {len(features)}"
         + (f" · <b>Compared with:</b> {compare_to} (changes outlined in magenta)" if comparison else ""),
     ]
+    if user_layers is not None and user_layers.layers:
+        names = ", ".join(legend_label(name) for name in user_layers.names)
+        meta.append(f"<b>Your layers:</b> {_markup(names)} · {len(user_features):,} features shown ({USER_STATUS})")
     story.extend(Paragraph(line, styles["meta"]) for line in meta)
     story.append(Spacer(1, 3 * mm))
 
     picture = io.BytesIO()
     highlight = frozenset(comparison.changed_ids()) if comparison else frozenset()
-    render_static_map(catalog, view, picture, "png", highlight, dpi=170)
+    render_static_map(catalog, view, picture, "png", highlight, dpi=170, user_layers=user_layers)
     picture.seek(0)
     from reportlab.lib.utils import ImageReader
 
@@ -723,7 +842,8 @@ def build_briefing_pdf(
 
     # Table of visible features, with footnote numbers.
     notes = Footnotes()
-    story.append(Paragraph(f"Visible features ({len(features)})", styles["h2"]))
+    counted = f"{len(features)} + {len(user_features):,} of your layers" if user_features else str(len(features))
+    story.append(Paragraph(f"Visible features ({counted})", styles["h2"]))
     header = ["#", "Name", "Kind", "Dates", f"Status in {year}" if view.year is not None else "Status", "Sources"]
     rows: list[list[Any]] = [[Paragraph(_markup(h), styles["head"]) for h in header]]
     for index, feature in enumerate(features, start=1):
@@ -742,6 +862,17 @@ def build_briefing_pdf(
                 Paragraph(", ".join(str(n) for n in sorted(numbers)), styles["cell"]),
             ]
         )
+    listed = user_features[:USER_ROWS_IN_BRIEF]
+    for index, feature in enumerate(listed, start=len(features) + 1):
+        cells = (
+            str(index),
+            _markup(feature.name),
+            _markup(legend_label(feature.layer)),
+            _markup(span_label(feature.start, feature.end)),
+            _markup(USER_STATUS),
+            _user_sources_markup(feature),
+        )
+        rows.append([Paragraph(cell, styles["cell"]) for cell in cells])
     fractions = (0.035, 0.27, 0.14, 0.13, 0.30, 0.125)
     table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1)
     table.setStyle(
@@ -755,9 +886,19 @@ def build_briefing_pdf(
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ]
+            + ([("BACKGROUND", (0, len(features) + 1), (-1, -1), colors.HexColor(USER_ROW_COLOR))] if listed else [])
         )
     )
     story.append(table)
+    if len(user_features) > len(listed):
+        unlisted = len(user_features) - len(listed)
+        story.append(
+            Paragraph(
+                f"{unlisted:,} more features of your layers are on the map but not listed (the table lists "
+                f"the first {USER_ROWS_IN_BRIEF}).",
+                styles["small"],
+            )
+        )
 
     if comparison is not None:
         story.append(Spacer(1, 4 * mm))

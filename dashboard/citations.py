@@ -79,6 +79,19 @@ def full_citation(entry: CslEntry, locator: str | None = None, fmt: Format = "te
     return " ".join(parts)
 
 
+def user_source(text: str, fmt: Format = "text") -> str:
+    """A source as a user layer gives it (plain text or an http(s) link), rendered: a link
+    only when it is http(s), everything else escaped."""
+    if fmt == "html":
+        if is_http_url(text):
+            url = html.escape(text, quote=True)
+            return f'<a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>'
+        return html.escape(text)
+    if fmt == "markdown":
+        return f"<{text}>" if is_http_url(text) else escape_markdown(text)
+    return text
+
+
 def is_http_url(url: str) -> bool:
     return bool(re.match(r"^https?://[^\s<>\"']+$", url))
 

@@ -17,6 +17,7 @@ from .export import FORMATS, to_csv, to_geojson, write_with_gdal
 from .loader import load_catalog
 from .schema import LAYERS, ORGS
 from .selection import ViewFilter
+from .userlayers import UserLayers, load_user_layers
 
 
 class CliError(Exception):
@@ -95,20 +96,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = _command(commands, "validate", "check the shipped data and any extra GeoJSON layer files")
     validate.add_argument("paths", nargs="*", type=Path, help="extra GeoJSON files (user layers)")
+    _add_user_layers_argument(validate)
 
     export = _command(commands, "export", "the features visible for a filter")
     _add_filter_arguments(export)
     export.add_argument("--format", choices=FORMATS, default="geojson")
     export.add_argument("-o", "--output", type=Path, help="file to write (stdout when omitted; required for kml/gpkg)")
+    _add_user_layers_argument(export)
 
     brief = _command(commands, "brief", "a briefing PDF: map, feature table, changes and footnoted sources")
     _add_filter_arguments(brief, year_required=True)
     brief.add_argument("--compare-to", type=int, metavar="YEAR", help="also list what changed since this year")
     brief.add_argument("-o", "--output", type=Path, required=True, help="the PDF to write")
+    _add_user_layers_argument(brief)
 
     static_map = _command(commands, "map", "a static map of a view (format from the suffix: .png or .svg)")
     _add_filter_arguments(static_map, year_required=True)
     static_map.add_argument("-o", "--output", type=Path, required=True, help="map.png or map.svg")
+    _add_user_layers_argument(static_map)
 
     html_map = _command(commands, "html", "the interactive map of a view as one self-contained HTML file")
     _add_filter_arguments(html_map)
@@ -159,6 +164,29 @@ def _add_filter_arguments(parser: argparse.ArgumentParser, year_required: bool =
     _add_list_argument(parser, "--layer", tuple(LAYERS), "NAME")
 
 
+def _add_user_layers_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user-layers",
+        type=Path,
+        metavar="DIR",
+        help="a folder of your own GeoJSON layers (*.geojson, *.json), shown apart from the curated data",
+    )
+
+
+def _user_layers(args: argparse.Namespace, report: bool = True) -> UserLayers | None:
+    """The layers --user-layers names; their problems go to stderr, one line each, and the
+    valid rest is used."""
+    if args.user_layers is None:
+        return None
+    if not args.user_layers.exists():
+        raise CliError(f"--user-layers {args.user_layers}: no such folder")
+    layers = load_user_layers([args.user_layers])
+    if report:
+        for problem in layers.problems:
+            print(problem, file=sys.stderr)
+    return layers
+
+
 def _view(args: argparse.Namespace) -> ViewFilter:
     try:
         return ViewFilter.make(year=args.year, orgs=args.org, layers=args.layer)
@@ -174,16 +202,26 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    catalog = load_catalog(extra_paths=args.paths)
-    for problem in catalog.problems:
+    """A file named after a built-in layer (bases.geojson) gets the curated checks; any
+    other is a user layer and gets the light schema."""
+    curated = [path for path in args.paths if path.stem in LAYERS and not path.is_dir()]
+    user = _user_layers(args, report=False) or UserLayers()
+    user.add_paths(path for path in args.paths if path not in curated)
+    catalog = load_catalog(extra_paths=curated)
+    problems = catalog.problems + user.problems
+    for problem in problems:
         print(problem)
-    if catalog.problems:
-        print(f"{len(catalog.problems)} problem(s); {len(catalog.features)} valid feature(s)", file=sys.stderr)
+    for note in user.notes:
+        print(f"note: {note}")
+    valid = len(catalog.features) + len(user.features)
+    if problems:
+        print(f"{len(problems)} problem(s); {valid} valid feature(s)", file=sys.stderr)
         return 1
     counts = ", ".join(f"{layer} {len(catalog.layer(layer))}" for layer in LAYERS)
+    yours = "".join(f"; your layer {layer.name}: {len(layer.features)} features" for layer in user.layers)
     print(
         f"ok: {len(catalog.features)} features ({counts}); {len(catalog.places)} label places; "
-        f"{len(catalog.bibliography)} sources"
+        f"{len(catalog.bibliography)} sources{yours}"
     )
     return 0
 
@@ -191,15 +229,16 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     view = _view(args)
     catalog = load_catalog()
+    user = _user_layers(args)
     if args.format in ("kml", "gpkg"):
         if args.output is None:
             raise CliError(f"--format {args.format} needs -o FILE")
         try:
-            write_with_gdal(catalog, view, args.output, args.format)
+            write_with_gdal(catalog, view, args.output, args.format, user)
         except ValueError as error:
             raise CliError(str(error)) from error
     else:
-        _emit(to_geojson(catalog, view) if args.format == "geojson" else to_csv(catalog, view), args.output)
+        _emit(to_geojson(catalog, view, user) if args.format == "geojson" else to_csv(catalog, view, user), args.output)
     return 0
 
 
@@ -222,7 +261,7 @@ def run_brief(args: argparse.Namespace) -> int:
         raise CliError(f"brief writes a PDF: {args.output} should end in .pdf")
     if args.compare_to is not None and args.compare_to > args.year:
         raise CliError(f"--compare-to {args.compare_to} is after --year {args.year}")
-    build_briefing_pdf(load_catalog(), view, args.output, compare_to=args.compare_to)
+    build_briefing_pdf(load_catalog(), view, args.output, compare_to=args.compare_to, user_layers=_user_layers(args))
     return 0
 
 
@@ -233,7 +272,7 @@ def run_map(args: argparse.Namespace) -> int:
     fmt = args.output.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         raise CliError(f"map writes .png or .svg (from the file name): {args.output}")
-    render_static_map(load_catalog(), view, args.output, fmt)
+    render_static_map(load_catalog(), view, args.output, fmt, user_layers=_user_layers(args))
     return 0
 
 

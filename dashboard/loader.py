@@ -168,6 +168,8 @@ def _read_json(path: Path, problems: list[Problem]) -> Any:
         problems.append(Problem(_relative(path), None, None, f"not UTF-8 text: {error}"))
     except json.JSONDecodeError as error:
         problems.append(Problem(_relative(path), None, None, f"not valid JSON: {error.msg} at line {error.lineno}"))
+    except RecursionError:  # arrays nested thousands deep: a file handed to validate may be hostile
+        problems.append(Problem(_relative(path), None, None, "not valid JSON: nested too deeply to read"))
     return None
 
 
@@ -204,15 +206,21 @@ def _check_geometry(layer: str, raw: Any, file: str, feature_id: str) -> tuple[B
         return problem(f"type {kind!r} is not allowed in layer {layer} (allowed: {', '.join(GEOMETRY_TYPES[layer])})")
     if not _coordinates_in_range(raw.get("coordinates")):
         return problem("coordinates missing, not numbers, or outside longitude -180..180 / latitude -90..90")
+    geometry, message = shapely_geometry(raw)
+    return (geometry, []) if geometry is not None else problem(message)
+
+
+def shapely_geometry(raw: dict[str, Any]) -> tuple[BaseGeometry | None, str]:
+    """A checked GeoJSON geometry object as shapely, or None and why it cannot be used."""
     try:
         geometry = shape(raw)
     except (ValueError, TypeError, AttributeError, IndexError) as error:
-        return problem(f"cannot be read: {error}")
+        return None, f"cannot be read: {error}"
     if geometry.is_empty:
-        return problem("empty geometry")
+        return None, "empty geometry"
     if not geometry.is_valid:
-        return problem(f"invalid: {explain_validity(geometry)}")
-    return geometry, []
+        return None, f"invalid: {explain_validity(geometry)}"
+    return geometry, ""
 
 
 def parse_feature(layer: str, raw: Any, file: str, index: int) -> tuple[Feature | None, list[Problem]]:

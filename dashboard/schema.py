@@ -6,6 +6,7 @@ silently ignored.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,7 +54,8 @@ GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {
     "disputed": ("Polygon", "MultiPolygon", "Point"),
 }
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+# ASCII digits only (\d alone also matches other scripts' digits), and fullmatch: "$" would let a trailing newline in.
+_DATE_RE = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?", re.ASCII)
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO3_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -72,11 +74,13 @@ class PartialDate:
 
     @classmethod
     def _parse_uncached(cls, text: str) -> PartialDate:
-        match = _DATE_RE.match(text)
+        match = _DATE_RE.fullmatch(text)
         if not match:
             raise ValueError(f"{text!r} is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
-        year, month, day = match.groups()
-        return cls(int(year), int(month) if month else None, int(day) if day else None)
+        year, month, day = (int(part) if part else None for part in match.groups())
+        if day is not None and day > calendar.monthrange(year, month)[1]:
+            raise ValueError(f"{text!r} is not a day of the calendar")
+        return cls(year, month, day)
 
     def sort_key(self, *, as_end: bool = False) -> tuple[int, int, int]:
         """Missing parts count as the earliest (start) or latest (end) possible value."""

@@ -72,3 +72,16 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "dashboard", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
+
+
+def user_point(name, lon: float = 76.9, lat: float = 43.25, **props) -> dict:
+    """A valid user-layer feature: the light schema needs only a name and a geometry."""
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"name": name, **props},
+    }
+
+
+def user_collection(*features: dict, **members) -> dict:
+    return {"type": "FeatureCollection", **members, "features": list(features)}

@@ -24,6 +24,15 @@ def test_malformed_json_file_is_reported_and_other_layers_still_load(data_copy):
     assert len(catalog.layer("bases")) > 20
 
 
+def test_a_layer_nested_100000_deep_is_reported_not_a_recursion_error(data_copy):
+    nested = "[" * 100_000 + "]" * 100_000
+    (data_copy / "geodata" / "events.geojson").write_text(f'{{"features": {nested}}}', encoding="utf-8")
+    problems = load_copy(data_copy).problems
+    assert [p.message for p in problems if p.file.endswith("events.geojson")] == [
+        "not valid JSON: nested too deeply to read"
+    ]
+
+
 def test_bad_field_names_file_feature_and_field_and_keeps_the_rest(data_copy):
     document = read_layer(data_copy, "bases")
     victim = document["features"][0]["properties"]

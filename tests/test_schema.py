@@ -9,7 +9,11 @@ def test_partial_dates_parse_at_each_precision(text):
     assert str(PartialDate.parse(text)) == text
 
 
-@pytest.mark.parametrize("text", ["92", "1992-13", "1992-05-32", "15 May 1992", "1992/05/15", ""])
+@pytest.mark.parametrize(
+    "text",
+    # ... and no day the calendar lacks, no digits of other scripts, no trailing newline
+    ["92", "1992-13", "1992-05-32", "15 May 1992", "1992/05/15", "", "1993-02-29", "1992-04-31", "١٩٩٢", "1992\n"],
+)
 def test_malformed_dates_are_refused(text):
     with pytest.raises(ValueError):
         PartialDate.parse(text)
