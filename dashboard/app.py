@@ -11,13 +11,22 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import panels
-from dashboard.canvas import frame_args, read_canvas_event
+from dashboard.canvas import Blob, blob, build_user_payload, frame_args, read_canvas_event
 from dashboard.canvas_component import map_canvas
 from dashboard.dataset import DataSet
 from dashboard.loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, Catalog, load_catalog
 from dashboard.regions import REGIONS
 from dashboard.schema import LAYERS, ORGS
 from dashboard.selection import ViewFilter
+from dashboard.userlayers import (
+    ENV_VAR,
+    MAX_FEATURES_PER_LAYER,
+    MAX_FILE_BYTES,
+    MAX_LAYERS,
+    UserLayers,
+    is_user_feature_id,
+    user_layers_from_env,
+)
 from dashboard.viewstate import FIRST_YEAR, DashboardState, parse_query
 
 MAP_KEY = "canvas"
@@ -29,6 +38,46 @@ st.set_page_config(page_title="CSTO & Kazakhstan–Russia map", page_icon="🗺�
 @st.cache_resource(show_spinner="Loading the sourced layers…")
 def load_data_set(data_dir: str, bibliography: str) -> DataSet:
     return DataSet(load_catalog(Path(data_dir), Path(bibliography)))
+
+
+@st.cache_resource(show_spinner="Loading your layers…")
+def folder_user_layers(setting: str) -> tuple[UserLayers | None, Blob | None]:
+    """The layers in the folder DASHBOARD_USER_LAYERS names, read once per server."""
+    layers = user_layers_from_env({ENV_VAR: setting}) if setting else None
+    return layers, user_blob(layers)
+
+
+def user_blob(layers: UserLayers | None) -> Blob | None:
+    return blob(build_user_payload(layers)) if layers is not None and layers.layers else None
+
+
+def on_uploads() -> None:
+    """Your uploads join the folder's layers; parsed once per change, not on every rerun."""
+    folder, folder_blob = folder_user_layers(os.environ.get(ENV_VAR, ""))
+    uploads = st.session_state.get("uploads") or []
+    if not uploads:
+        st.session_state.user_layers, st.session_state.user_blob = folder, folder_blob
+        return
+    layers = UserLayers(
+        layers=list(folder.layers) if folder else [],
+        problems=list(folder.problems) if folder else [],
+        notes=list(folder.notes) if folder else [],
+    )
+    for upload in uploads:
+        layers.add_bytes(upload.name, upload.getvalue())
+    st.session_state.user_layers, st.session_state.user_blob = layers, user_blob(layers)
+
+
+class KnownIds:
+    """The feature ids a click may name: the catalog's and the session's own layers'."""
+
+    def __init__(self, labels: dict[str, str], user_layers: UserLayers | None):
+        self.labels, self.user_layers = labels, user_layers
+
+    def __contains__(self, feature_id: object) -> bool:
+        if feature_id in self.labels:
+            return True
+        return bool(self.user_layers and isinstance(feature_id, str) and self.user_layers.get(feature_id))
 
 
 def data_set() -> DataSet:
@@ -60,6 +109,7 @@ def init_state(cat: Catalog) -> None:
         canvas_pick_seq=None,
         initialised=True,
     )
+    on_uploads()
 
 
 def sync_from_canvas(data: DataSet) -> None:
@@ -71,7 +121,7 @@ def sync_from_canvas(data: DataSet) -> None:
         st.session_state.canvas_pick_seq,
         FIRST_YEAR,
         data.catalog.latest_year,
-        data.feature_labels,
+        KnownIds(data.feature_labels, st.session_state.user_layers),
     )
     if event is None:
         return
@@ -114,6 +164,17 @@ def sidebar(data: DataSet) -> None:
             help="Loads map tiles from CARTO (basemaps.cartocdn.com, OpenStreetMap data). Off by default: "
             "the map then needs no internet and the browser requests nothing outside this machine.",
         )
+        st.file_uploader(
+            "Your own layers (GeoJSON)",
+            type=["geojson", "json"],
+            accept_multiple_files=True,
+            key="uploads",
+            on_change=on_uploads,
+            help=f"Each file is one layer named after the file. Every feature needs a name and a geometry; "
+            f"start, end (ISO 8601) and sources are optional. At most {MAX_LAYERS} layers, "
+            f"{MAX_FEATURES_PER_LAYER:,} features each, {MAX_FILE_BYTES // 2**20} MB a file. "
+            "Shown in grey, marked as yours, never mixed with the project's data.",
+        )
         # Labels as options (no format_func): 150-odd options are hashed on every rerun.
         st.selectbox("Find a feature by name", data.find_options, index=None, key="find", on_change=on_find)
 
@@ -152,7 +213,7 @@ def main() -> None:
             st.session_state.year,
             year_revision(),
             tuple(st.session_state.range) if st.session_state.range_mode else None,
-            selected if selected in visible_ids else None,
+            selected if selected in visible_ids or is_user_feature_id(selected or "") else None,
             highlight & set(visible_ids),
             st.session_state.region,
         )
@@ -163,6 +224,7 @@ def main() -> None:
             frame,
             (FIRST_YEAR, cat.latest_year),
             key=MAP_KEY,
+            user=st.session_state.user_blob,
         )
         if st.session_state.online_basemap:
             st.caption("Base map: © CARTO, © OpenStreetMap contributors, loaded from basemaps.cartocdn.com.")
@@ -173,12 +235,23 @@ def main() -> None:
         elif section == "Sources":
             panels.sources(cat, visible_ids)
         elif section == "Downloads":
-            panels.downloads(cat, view, visible_ids, st.session_state.compare_to if compared else None)
+            panels.downloads(
+                cat,
+                view,
+                visible_ids,
+                st.session_state.compare_to if compared else None,
+                st.session_state.user_layers,
+                st.session_state.region,
+            )
     with right:
         if compared is not None:
             panels.comparison(compared)
-        panels.feature_panel(cat, cat.get(selected) if selected else None, view)
-    panels.problems(cat)
+        user_feature = st.session_state.user_layers.get(selected) if st.session_state.user_layers and selected else None
+        if user_feature is not None:
+            panels.user_feature_panel(user_feature)
+        else:
+            panels.feature_panel(cat, cat.get(selected) if selected else None, view)
+    panels.problems(cat, st.session_state.user_layers)
 
     state = DashboardState(
         year=st.session_state.year,

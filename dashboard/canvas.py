@@ -48,12 +48,15 @@ from .layers import (
     canvas_layers,
     disputed_fill,
     legend,
+    user_canvas_layers,
 )
 from .loader import Catalog, Feature
 from .places import capital_of_in, name_in
 from .regions import DEFAULT_REGION, REGIONS
 from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
 from .timefilter import span_label, year_of
+from .userlayers import LEGEND_GROUP as USER_LEGEND_GROUP
+from .userlayers import USER_COLOR, UserFeature, UserLayers, legend_label
 from .viewstate import FIRST_YEAR
 
 FRONTEND_DIR = Path(__file__).resolve().parent / "frontend"
@@ -536,9 +539,11 @@ def page_html(title: str, boot: str | None = None) -> str:
     return "\n".join(part for part in head if part)
 
 
-def standalone_html(scene: dict[str, Any], view: dict[str, Any], frame: dict[str, Any], title: str) -> str:
+def standalone_html(
+    scene: dict[str, Any], view: dict[str, Any], frame: dict[str, Any], title: str, user: dict[str, Any] | None = None
+) -> str:
     """One self-contained file: the same renderer, player, tooltips and citations as the app."""
-    boot = serialize({"mode": "standalone", "scene": scene, "view": view, "frame": frame, "title": title})
+    boot = serialize({"mode": "standalone", "scene": scene, "view": view, "frame": frame, "title": title, "user": user})
     return page_html(title, boot)
 
 
@@ -574,7 +579,11 @@ def read_canvas_event(
 
 
 def standalone_map(
-    catalog: Catalog, view: ViewFilter, basemap: dict[str, Any] | None = None, region: str = DEFAULT_REGION
+    catalog: Catalog,
+    view: ViewFilter,
+    basemap: dict[str, Any] | None = None,
+    region: str = DEFAULT_REGION,
+    user_layers: UserLayers | None = None,
 ) -> str:
     """The interactive map of a view as one HTML file, for someone who does not run the server."""
     from .layers import basemap_collection
@@ -588,4 +597,64 @@ def standalone_map(
         build_view(catalog, view, cards=True),
         frame_args(year, 1, year_range, region=region),
         f"CSTO and Kazakhstan–Russia map: {orgs}, {when}",
+        build_user_payload(user_layers) if user_layers is not None and user_layers.layers else None,
     )
+
+
+# ---- Your own layers: one more payload, per session, drawn in one neutral style ----
+USER_POINT_RADIUS = 5
+
+
+def _user_tooltip(feature: UserFeature) -> dict[str, Any]:
+    details = "; ".join(f"{key}: {value}" for key, value in list(feature.attributes.items())[:4])
+    first_source = feature.sources[0] if feature.sources else "no source given"
+    more = f" (+{len(feature.sources) - 1} more)" if len(feature.sources) > 1 else ""
+    start_year = feature.start_year if feature.start_year is not None else 0
+    end_year = feature.end_year if feature.end_year is not None else OPEN_END
+    return {
+        "id": feature.id,
+        "t0": start_year,
+        "t1": end_year,
+        "tt_title": feature.name,
+        "tt_kind": legend_label(feature.layer),
+        "tt_dates": span_label(feature.start, feature.end) if feature.start else (feature.end or "undated"),
+        "tt_status": details or "no other properties",
+        "tt_source": first_source + more,
+    }
+
+
+def build_user_payload(user_layers: UserLayers) -> dict[str, Any]:
+    """Every user feature with its years and tooltip, split by how deck.gl draws it. The
+    layers are the user's: marked as such in the tooltip and the legend, never mixed in."""
+    points, lines, areas = [], [], []
+    for feature in user_layers.features:
+        row = _user_tooltip(feature)
+        geometry = feature.geometry
+        parts = getattr(geometry, "geoms", [geometry])
+        kind = geometry.geom_type.removeprefix("Multi")
+        if kind == "Point":
+            points.extend({**row, "position": _round([p.x, p.y])} for p in parts)
+        elif kind == "LineString":
+            lines.extend({**row, "path": _round([list(c) for c in p.coords])} for p in parts)
+        else:
+            areas.append({"type": "Feature", "properties": row, "geometry": _geometry(geometry)})
+    geometries = {f.id: _geometry(f.geometry) for f in user_layers.features}
+    return {
+        "layers": user_canvas_layers(),
+        "datasets": {
+            "user-points": points,
+            "user-lines": lines,
+            "user-areas": {"type": "FeatureCollection", "features": areas},
+        },
+        "geometries": geometries,
+        "legend": [
+            {
+                "group": USER_LEGEND_GROUP,
+                "shape": "circle",
+                "color": USER_COLOR,
+                "symbol": "",
+                "label": legend_label(name),
+            }
+            for name in user_layers.names
+        ],
+    }

@@ -55,12 +55,15 @@ def publish(blob: Blob) -> str:
     return blob.name
 
 
-def map_canvas(scene: Blob, view: Blob, frame: dict[str, Any], years: tuple[int, int], key: str) -> Any:
+def map_canvas(
+    scene: Blob, view: Blob, frame: dict[str, Any], years: tuple[int, int], key: str, user: Blob | None = None
+) -> Any:
     """Draws the map; returns what the browser last reported (year, click)."""
     first_year, last_year = years
     return _canvas(
         scene=publish(scene),
         view=publish(view),
+        user=publish(user) if user is not None else None,
         frame=frame,
         first_year=first_year,
         last_year=last_year,

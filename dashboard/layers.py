@@ -380,6 +380,57 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
     return [json.loads(layer.to_json()) for layer in specs]
 
 
+def user_canvas_layers() -> list[dict[str, Any]]:
+    """Your own layers: one neutral style (userlayers.USER_COLOR), filtered by year like the rest."""
+    from .userlayers import USER_COLOR, USER_FILL
+
+    timed = _timed(ROW_TIMES, "overlap")
+    specs = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="user-areas",
+            data="dataset:user-areas",
+            filled=True,
+            stroked=True,
+            get_fill_color=USER_FILL,
+            get_line_color=USER_COLOR,
+            line_width_min_pixels=1.5,
+            pickable=True,
+            auto_highlight=True,
+            **_timed(PROPERTY_TIMES, "overlap"),
+        ),
+        pdk.Layer(
+            "PathLayer",
+            id="user-lines",
+            data="dataset:user-lines",
+            get_path="path",
+            get_color=USER_COLOR,
+            get_width=2,
+            width_units="'pixels'",
+            pickable=True,
+            auto_highlight=True,
+            **timed,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="user-points",
+            data="dataset:user-points",
+            get_position="position",
+            get_fill_color=[255, 255, 255, 255],
+            get_line_color=USER_COLOR,
+            get_radius=5,
+            radius_units="'pixels'",
+            stroked=True,
+            line_width_units="'pixels'",
+            get_line_width=2,
+            pickable=True,
+            auto_highlight=True,
+            **timed,
+        ),
+    ]
+    return [json.loads(layer.to_json()) for layer in specs]
+
+
 def legend() -> list[dict[str, Any]]:
     """Every colour and symbol the map uses, for the legend panel and static maps."""
     items: list[dict[str, Any]] = []

@@ -9,13 +9,15 @@ import json
 import pandas as pd
 import streamlit as st
 
-from .citations import escape_markdown, full_citation, resolve, short_citation
+from .citations import escape_markdown, full_citation, resolve, short_citation, user_source
 from .layers import PRECISION_LABELS
 from .loader import Catalog, Feature
+from .regions import DEFAULT_REGION
 from .schema import ORGS
 from .selection import ViewFilter, disputed_status, visible_memberships
 from .timefilter import span_label
 from .timeline import timeline_chart, timeline_rows
+from .userlayers import UserFeature, UserLayers, legend_label
 
 
 def url_notes(notes: list[str]) -> None:
@@ -128,18 +130,46 @@ def sources(catalog: Catalog, visible_ids: tuple[str, ...]) -> None:
             st.markdown("- " + full_citation(entry, None, "markdown"))
 
 
-def problems(catalog: Catalog) -> None:
-    if not catalog.problems:
+PROBLEM_ROWS_SHOWN = 500  # a broken file of 100,000 features could report as many problems
+
+
+def _problem_table(found: list, title: str) -> None:
+    if not found:
         return
-    with st.expander(f"⚠️ Data problems ({len(catalog.problems)}): these features are kept off the map", expanded=True):
+    shown = found[:PROBLEM_ROWS_SHOWN]
+    more = f"; the first {len(shown)} are listed" if len(found) > len(shown) else ""
+    with st.expander(f"⚠️ {title} ({len(found)}{more}): these are kept off the map", expanded=True):
         st.dataframe(
             pd.DataFrame(
-                [(p.file, p.feature_id, p.field, p.message) for p in catalog.problems],
+                [(p.file, p.feature_id, p.field, p.message) for p in shown],
                 columns=["file", "feature", "field", "problem"],
             ),
             hide_index=True,
             width="stretch",
         )
+
+
+def problems(catalog: Catalog, user_layers: UserLayers | None = None) -> None:
+    _problem_table(catalog.problems, "Data problems")
+    if user_layers is not None:
+        _problem_table(user_layers.problems, "Problems in your layers")
+        for note in user_layers.notes[:20]:
+            st.caption(f"Note on your layers: {_md(str(note))}")
+
+
+def user_feature_panel(feature: UserFeature) -> None:
+    """A feature of the user's own layer: every value shown as text, links only when http(s)."""
+    st.subheader("Selected feature")
+    with st.container(key="feature_panel"):
+        st.markdown(f"**{_md(feature.name)}**  \n{_md(legend_label(feature.layer))} · not checked by the project")
+        when = span_label(feature.start, feature.end) if feature.start else (feature.end or "undated")
+        rows = [("dates", when), *feature.attributes.items()]
+        st.dataframe(pd.DataFrame(rows, columns=["property", "value"]), hide_index=True, width="stretch")
+        st.markdown("**Sources** (as given in the file)")
+        if not feature.sources:
+            st.caption("No source given.")
+        for number, source in enumerate(feature.sources, start=1):
+            st.markdown(f"{number}\\. {user_source(source, 'markdown')}")
 
 
 def comparison(result) -> None:
@@ -172,7 +202,14 @@ def comparison(result) -> None:
         st.caption("Changed features are outlined in magenta on the map.")
 
 
-def downloads(catalog: Catalog, view: ViewFilter, visible_ids: tuple[str, ...], compare_to: int | None) -> None:
+def downloads(
+    catalog: Catalog,
+    view: ViewFilter,
+    visible_ids: tuple[str, ...],
+    compare_to: int | None,
+    user_layers: UserLayers | None = None,
+    region: str = DEFAULT_REGION,
+) -> None:
     """Every format analysts use, for exactly what the map shows. Files are built only
     when a button is pressed (deferred callables), so reruns stay fast."""
     from .briefing import build_briefing_pdf, render_static_map
@@ -185,23 +222,33 @@ def downloads(catalog: Catalog, view: ViewFilter, visible_ids: tuple[str, ...], 
     def static_map(fmt: str):
         def build() -> bytes:
             buffer = io.BytesIO()
-            render_static_map(catalog, view, buffer, fmt=fmt)
+            render_static_map(catalog, view, buffer, fmt=fmt, user_layers=user_layers)
             return buffer.getvalue()
 
         return build
 
     entries = catalog.cited_entries(visible_ids)
     files = [
-        ("GeoJSON", lambda: export_bytes(catalog, view, "geojson"), "geojson", "application/geo+json"),
-        ("CSV", lambda: export_bytes(catalog, view, "csv"), "csv", "text/csv"),
+        ("GeoJSON", lambda: export_bytes(catalog, view, "geojson", user_layers), "geojson", "application/geo+json"),
+        ("CSV", lambda: export_bytes(catalog, view, "csv", user_layers), "csv", "text/csv"),
         (
             "KML (Google Earth)",
-            lambda: export_bytes(catalog, view, "kml"),
+            lambda: export_bytes(catalog, view, "kml", user_layers),
             "kml",
             "application/vnd.google-earth.kml+xml",
         ),
-        ("GeoPackage (QGIS)", lambda: export_bytes(catalog, view, "gpkg"), "gpkg", "application/geopackage+sqlite3"),
-        ("Interactive map (HTML)", lambda: standalone_map(catalog, view), "html", "text/html"),
+        (
+            "GeoPackage (QGIS)",
+            lambda: export_bytes(catalog, view, "gpkg", user_layers),
+            "gpkg",
+            "application/geopackage+sqlite3",
+        ),
+        (
+            "Interactive map (HTML)",
+            lambda: standalone_map(catalog, view, region=region, user_layers=user_layers),
+            "html",
+            "text/html",
+        ),
         ("Map PNG", static_map("png"), "png", "image/png"),
         ("Map SVG", static_map("svg"), "svg", "image/svg+xml"),
         (
@@ -220,12 +267,12 @@ def downloads(catalog: Catalog, view: ViewFilter, visible_ids: tuple[str, ...], 
             columns[index % 4].download_button(
                 label, data=build, file_name=f"{stem}.{suffix}", mime=mime, key=f"download_{suffix}", width="stretch"
             )
-        key = (view, compare_to)
+        key = (view, compare_to, id(user_layers))
         if st.button("Prepare the briefing pack (PDF)", key="make_brief"):
             with st.status("Building the briefing pack…", expanded=True) as status:
                 st.write("Drawing the map, tabulating the features, numbering the footnotes…")
                 buffer = io.BytesIO()
-                build_briefing_pdf(catalog, view, buffer, compare_to=compare_to)
+                build_briefing_pdf(catalog, view, buffer, compare_to=compare_to, user_layers=user_layers)
                 st.session_state.brief_pdf = (key, buffer.getvalue())
                 status.update(label="Briefing pack ready", state="complete", expanded=False)
         prepared = st.session_state.get("brief_pdf")

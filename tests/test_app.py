@@ -263,3 +263,58 @@ def test_a_year_set_by_python_reaches_the_browser_once(app):
     assert frame["year"] == 1999 and frame["year_rev"] == revision + 1
     app.run()
     assert canvas_args(app)["frame"]["year_rev"] == revision + 1
+
+
+PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+def test_your_own_layers_from_the_folder_reach_the_map_the_panel_and_the_downloads(tmp_path, monkeypatch):
+    folder = tmp_path / "layers"
+    folder.mkdir()
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [71.4, 51.1]},
+            "properties": {
+                "id": "a",
+                "name": PAYLOAD,
+                "start": "2001",
+                "end": "2003",
+                "sources": ["javascript:alert(1)", "https://example.org/x"],
+                "unit": "<b>bold</b>",
+            },
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [[60, 45], [65, 47]]},
+            "properties": {"name": "route", "start": "2010"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [500, 10]},
+            "properties": {"name": "off the earth"},
+        },
+    ]
+    (folder / "events-of-mine.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    monkeypatch.setenv("DASHBOARD_USER_LAYERS", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    user = json.loads((RUNTIME_DIR / "data" / canvas_args(at)["user"]).read_text(encoding="utf-8"))
+    points = user["datasets"]["user-points"]
+    assert [(p["t0"], p["t1"], p["tt_title"]) for p in points] == [(2001, 2003, PAYLOAD)]
+    assert [(row["t0"], row["t1"]) for row in user["datasets"]["user-lines"]] == [(2010, 9999)]
+    assert [item["label"] for item in user["legend"]] == ["Your layer: events-of-mine"]
+    assert "javascript:alert(1)" not in json.dumps(user)  # a refused link is reported, not kept
+    # The bad feature is reported with file, feature and field; the rest still shows.
+    problems = at.dataframe[-1].value
+    reported = problems[problems["file"].str.contains("events-of-mine")]
+    assert len(reported) >= 2  # the coordinates off the earth and the javascript: link
+    assert set(reported["feature"]) == {"a", "#2"}  # the link of feature a; the coordinates of the third
+    browser_reports(at, 2002, picked="user:events-of-mine:a")
+    panel = " ".join(m.value for m in at.markdown)
+    assert "&lt;script&gt;" in panel and "<script>" not in panel  # the name is text, escaped
+    assert "https://example.org/x" in panel
+    assert canvas_args(at)["frame"]["selected"] == "user:events-of-mine:a"
+    at.segmented_control(key="section").set_value("Downloads").run()
+    assert not at.exception
+    assert "Interactive map (HTML)" in {b.proto.label for b in at.get("download_button")}

@@ -26,7 +26,7 @@
     year: null, range: null, playing: false, lastStep: 0,
     yearRev: null, renderedYear: null, drawnYear: null,
     seq: 0, pickSeq: 0, picked: null,
-    base: [], data: new Map(), deck: null, renderToken: 0, renderStarted: 0,
+    user: null, base: [], data: new Map(), deck: null, renderToken: 0, renderStarted: 0,
     layout: {}, layoutKey: null, viewState: null, region: null, symbolBoxes: [], labelBoxes: [],
   };
   // Read by the browser tests and the benchmark: what was drawn, and how long frames took.
@@ -73,6 +73,8 @@
       data = (S.view.datasets[name] || [])
         .filter((row) => S.scene.geometries[row.id])
         .map((row) => ({ type: "Feature", geometry: S.scene.geometries[row.id], properties: row }));
+    } else if (name.startsWith("user-")) {
+      data = (S.user && S.user.datasets[name]) || [];
     } else if (LAYOUT_DATA.has(name)) {
       data = [];  // computed for the view on screen by layout()
     } else {
@@ -86,10 +88,11 @@
     return data;
   }
   function outlines(ids, moved) {
-    const geometry = (id) => (moved.has(id) ? { type: "Point", coordinates: moved.get(id) } : S.scene.geometries[id]);
+    const known = (id) => S.scene.geometries[id] || (S.user && S.user.geometries[id]);
+    const geometry = (id) => (moved.has(id) ? { type: "Point", coordinates: moved.get(id) } : known(id));
     return {
       type: "FeatureCollection",
-      features: ids.filter((id) => S.scene.geometries[id]).map((id) => ({ type: "Feature", properties: { id }, geometry: geometry(id) })),
+      features: ids.filter(known).map((id) => ({ type: "Feature", properties: { id }, geometry: geometry(id) })),
     };
   }
 
@@ -97,7 +100,10 @@
     S.data = new Map();
     S.layout = {};
     S.layoutKey = null;
-    const specs = S.view.layers.map((spec) => {
+    // Your own layers go above the map's, below the selection and comparison outlines.
+    const own = S.view.layers.slice(0, -2);
+    const all = [...own, ...((S.user && S.user.layers) || []), ...S.view.layers.slice(-2)];
+    const specs = all.map((spec) => {
       const copy = Object.assign({}, spec);
       const timeFilter = typeof copy.timeFilter === "string" ? copy.timeFilter.replace(/^@@=/, "") : null;
       delete copy.timeFilter;
@@ -407,7 +413,7 @@
     else sendValue();
   }
   function showCard(id) {
-    const card = (S.view.cards || {})[id];
+    const card = (S.view.cards || {})[id] || (S.user && S.user.cards && S.user.cards[id]);
     if (!card) return;
     $("card-title").textContent = card.title;
     const lines = $("card-lines");
@@ -431,13 +437,14 @@
   function buildLegend() {
     if (!ui.legend) return;
     ui.legend.replaceChildren(
-      ...S.scene.legend.map((item) => {
+      ...[...S.scene.legend, ...((S.user && S.user.legend) || [])].map((item) => {
         const row = Object.assign(document.createElement("div"), { className: "legend-item" });
         const swatch = Object.assign(document.createElement("span"), { className: "legend-swatch", textContent: item.symbol || "" });
         const [r, g, b, a] = item.color;
         swatch.style.background = `rgba(${r},${g},${b},${(a / 255).toFixed(2)})`;
         if (item.shape === "circle" || item.shape === "halo" || item.shape === "hollow") swatch.style.borderRadius = "50%";
         if (item.shape === "line") swatch.style.height = "4px";
+        if (item.dash) swatch.style.background = `repeating-linear-gradient(90deg, rgba(${r},${g},${b},1) 0 5px, transparent 5px 8px)`;
         if (item.shape === "hollow") Object.assign(swatch.style, { background: "#fff", border: "2px solid #777" });
         row.append(swatch, document.createTextNode(item.label));
         return row;
@@ -506,9 +513,10 @@
     if (first || frame.selected !== S.picked) S.picked = frame.selected;
   }
 
-  function show(scene, view, frame) {
+  function show(scene, view, frame, user) {
     const sceneChanged = scene !== S.scene;
-    const viewChanged = view !== S.view;
+    const viewChanged = view !== S.view || user !== S.user;
+    S.user = user;
     const overlays = JSON.stringify([frame.highlight, frame.selected]) !== JSON.stringify(S.frame && [S.frame.highlight, S.frame.selected]);
     S.scene = scene;
     S.view = view;
@@ -516,7 +524,10 @@
     if (!S.deck) {
       createDeck();
       buildLegend();
-    } else if (frame.region !== S.region) {
+    } else if (viewChanged) {
+      buildLegend();
+    }
+    if (frame.region !== S.region) {
       frameRegion(frame.region);
     }
     if (sceneChanged || viewChanged) buildLayers();
@@ -542,15 +553,17 @@
   }
   let lastArgs = "";
   async function onRender(args) {
-    const key = JSON.stringify([args.scene, args.view, args.frame]);
+    const key = JSON.stringify([args.scene, args.view, args.user, args.frame]);
     if (key === lastArgs) return;
     lastArgs = key;
     const token = ++S.renderToken;
     if (!S.scene) ui.note.textContent = "Loading the map…";
     try {
-      const [scene, view] = await Promise.all([loadBlob(args.scene), loadBlob(args.view)]);
+      const [scene, view, user] = await Promise.all([
+        loadBlob(args.scene), loadBlob(args.view), args.user ? loadBlob(args.user) : null,
+      ]);
       if (token !== S.renderToken) return;
-      show(scene, view, args.frame);
+      show(scene, view, args.frame, user);
     } catch (error) {
       ui.note.textContent = `The map could not be drawn: ${error.message}`;
     }
@@ -561,7 +574,7 @@
     S.mode = "standalone";
     const data = JSON.parse(boot.textContent);
     document.title = data.title;
-    show(data.scene, data.view, data.frame);
+    show(data.scene, data.view, data.frame, data.user || null);
   } else {
     window.addEventListener("message", (event) => {
       if (event.source !== window.parent || !event.data || event.data.type !== "streamlit:render") return;
