@@ -623,6 +623,17 @@ def _user_tooltip(feature: UserFeature) -> dict[str, Any]:
     }
 
 
+def _user_card(feature: UserFeature) -> dict[str, Any]:
+    """The standalone map's click-to-cite panel for a feature of your own: sources as given."""
+    return {
+        "title": feature.name,
+        "lines": [legend_label(feature.layer), *(f"{key}: {value}" for key, value in feature.attributes.items())],
+        "citations": [
+            {"text": source, "claim": "", "url": source if is_http_url(source) else ""} for source in feature.sources
+        ],
+    }
+
+
 def build_user_payload(user_layers: UserLayers) -> dict[str, Any]:
     """Every user feature with its years and tooltip, split by how deck.gl draws it. The
     layers are the user's: marked as such in the tooltip and the legend, never mixed in."""
@@ -647,6 +658,7 @@ def build_user_payload(user_layers: UserLayers) -> dict[str, Any]:
             "user-areas": {"type": "FeatureCollection", "features": areas},
         },
         "geometries": geometries,
+        "cards": {f.id: _user_card(f) for f in user_layers.features},
         "legend": [
             {
                 "group": USER_LEGEND_GROUP,

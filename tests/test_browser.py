@@ -31,7 +31,6 @@ from browser_support import (
 from conftest import ROOT, point_feature, read_layer, write_layer
 
 from dashboard.canvas import standalone_map
-from dashboard.layers import INITIAL_VIEW
 from dashboard.loader import load_catalog
 from dashboard.selection import ViewFilter, is_visible
 
@@ -142,17 +141,12 @@ def distinct_colours(png: bytes) -> int:
 
 
 def screen_position(page: Page, lon: float, lat: float, frame=None) -> tuple[float, float]:
-    """Web Mercator, as deck.gl projects the initial view (512-pixel world at zoom 0).
+    """Where the canvas itself projects a place (it frames the region to its own size).
     The map is in the canvas iframe, or (a standalone file) in the page itself."""
+    owner = frame if frame is not None else canvas_js(page)
+    x, y = owner.evaluate("([lon, lat]) => window.__canvas.project(lon, lat)", [lon, lat])
     box = (frame or page.frame_locator(CANVAS_IFRAME)).locator("#map").bounding_box()
-    scale = 512 * 2 ** INITIAL_VIEW["zoom"] / (2 * math.pi)
-
-    def mercator_y(latitude: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
-
-    x = box["x"] + box["width"] / 2 + math.radians(lon - INITIAL_VIEW["longitude"]) * scale
-    y = box["y"] + box["height"] / 2 - (mercator_y(lat) - mercator_y(INITIAL_VIEW["latitude"])) * scale
-    return x, y
+    return box["x"] + x, box["y"] + y
 
 
 def isolated_base(year: int, catalog=None):
@@ -380,7 +374,7 @@ def test_downloads_and_briefing_pack_in_the_browser(server, browser, tmp_path):
     page.get_by_role("radio", name="Downloads").click()
     watched.settle()
     with page.expect_download(timeout=60_000) as download:
-        page.get_by_role("button", name="GeoJSON").click()
+        page.get_by_role("button", name="GeoJSON", exact=True).click()
     collection = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     states = sorted(f["properties"]["iso3"] for f in collection["features"] if f["properties"]["layer"] == "states")
     assert states == ["ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"]
@@ -463,3 +457,69 @@ def test_the_capital_of_kazakhstan_carries_its_name_of_the_year(browser, tmp_pat
         names = {b["text"] for b in label_boxes(page)}
         assert expected in names and gone not in names, (year, sorted(names))
     page.close()
+
+
+def user_layer_file(tmp_path: Path) -> Path:
+    """A layer of your own whose one feature is named with a script payload."""
+    path = tmp_path / "my-sites.geojson"
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [69.0, 53.0]},
+        "properties": {"name": PAYLOAD_NAME, "start": "2001", "sources": ["javascript:alert(1)", "a report"]},
+    }
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    return path
+
+
+def test_an_uploaded_layer_is_drawn_filtered_and_its_script_payload_is_text(server, browser, tmp_path):
+    watched = Watched(browser)
+    watched.open(f"{server.url}/?year=2002&orgs=CSTO&layers=states")
+    page = watched.page
+    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(user_layer_file(tmp_path)))
+    watched.settle()
+    window = watched.canvas_window
+    window.wait_for_function(
+        "() => window.__canvas.user && window.__canvas.user.datasets['user-points'].length === 1", timeout=60_000
+    )
+    wait_drawn(window)
+    page.wait_for_timeout(1000)
+    x, y, tooltip = watched.hover(69.0, 53.0)
+    assert PAYLOAD_NAME in tooltip and "Your layer: my-sites" in tooltip
+    panel = watched.click_to_select(x, y)
+    assert PAYLOAD_NAME in panel.inner_text()
+    assert "Your layer: my-sites" in watched.canvas.locator("#legend").inner_text()
+    assert page.evaluate("window.__xss") is None and window.evaluate("window.__xss") is None
+    assert page.locator("img[src=x]").count() == 0 and watched.canvas.locator("img[src=x]").count() == 0
+    assert watched.outside_requests() == []
+
+
+def test_the_standalone_map_carries_your_layer_as_text(browser, tmp_path):
+    from dashboard.userlayers import load_user_layers
+
+    layers = load_user_layers([user_layer_file(tmp_path)])
+    path = tmp_path / "yours.html"
+    path.write_text(
+        standalone_map(
+            load_catalog(), ViewFilter.make(year=2005, orgs=["CSTO"], layers=["states"]), user_layers=layers
+        ),
+        encoding="utf-8",
+    )
+    watched = Watched(browser)
+    page = watched.page
+    page.goto(path.as_uri())
+    wait_drawn(page, 2005)
+    x, y = screen_position(page, 69.0, 53.0, frame=page)
+    page.mouse.move(x, y)
+    page.locator(".deck-tooltip").wait_for(state="visible", timeout=20_000)
+    assert PAYLOAD_NAME in page.locator(".deck-tooltip").inner_text()
+    for _ in range(3):
+        page.mouse.click(x, y)
+        try:
+            page.locator("#card").wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    card = page.locator("#card")
+    assert PAYLOAD_NAME in card.inner_text() and card.locator("a").count() == 0  # no link from javascript:
+    assert page.evaluate("window.__xss") is None
+    assert [url for url in watched.requests if not url.startswith("file:")] == []

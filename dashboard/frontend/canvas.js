@@ -584,4 +584,9 @@
     fitFrame();
   }
   window.__canvas = S;
+  // For tests and the benchmark: where a place is on screen, in pixels from the map's corner.
+  S.project = (lon, lat) => {
+    const vp = viewport();
+    return vp ? vp.project([lon, lat]) : null;
+  };
 })();
