@@ -437,6 +437,15 @@ def test_region_views_name_places_without_overlap_and_no_symbol_hides_another(br
         for s in symbols:
             circle = {"x0": s["x"] - s["r"], "x1": s["x"] + s["r"], "y0": s["y"] - s["r"], "y1": s["y"] + s["r"]}
             assert not overlap(box, circle), (box["text"], s["id"])
+    stamp = page.get_by_label("Current year").bounding_box()
+    corner = page.locator("#map").bounding_box()
+    under_stamp = {
+        "x0": stamp["x"] - corner["x"],
+        "x1": stamp["x"] + stamp["width"] - corner["x"],
+        "y0": stamp["y"] - corner["y"],
+        "y1": stamp["y"] + stamp["height"] - corner["y"],
+    }
+    assert not [b["text"] for b in boxes if overlap(b, under_stamp)]  # the year stamp hides no name
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#map-frame").screenshot(path=str(ARTIFACTS / f"region-{region}-{year}.png"))
     page.close()

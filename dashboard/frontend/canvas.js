@@ -151,6 +151,7 @@
     if (!S.deck || !S.view) return;
     S.renderedYear = S.range ? null : S.year;
     S.renderStarted = performance.now();
+    updateControls(); // the year stamp first: names are placed around it
     layout();
     const layers = S.base.map((e) => {
       const props = {};
@@ -159,7 +160,6 @@
       return Object.keys(props).length ? e.layer.clone(props) : e.layer;
     });
     S.deck.setProps({ layers });
-    updateControls();
   }
 
   // ---- layout for the view on screen: symbols spread apart, names placed where they fit ----
@@ -293,6 +293,12 @@
     );
     rows.sort((a, b) => b.priority - a.priority || a.text.localeCompare(b.text));
     const obstacles = (S.symbolBoxes || []).map((b) => ({ x0: b.x - b.r, y0: b.y - b.r, x1: b.x + b.r, y1: b.y + b.r }));
+    // The year stamp sits over the map's corner: nothing is written under it.
+    const stamp = ui.stamp.getBoundingClientRect();
+    const frame = ui.map.getBoundingClientRect();
+    if (stamp.width) {
+      obstacles.push({ x0: stamp.left - frame.left, y0: stamp.top - frame.top, x1: stamp.right - frame.left, y1: stamp.bottom - frame.top });
+    }
     const capitals = new Set((S.scene.datasets.capitals || []).filter((row) => row.t0 <= year && row.t1 >= year).map((row) => row.id));
     const placed = [];
     const out = [];
