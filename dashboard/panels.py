@@ -33,7 +33,7 @@ def heading(view: ViewFilter) -> None:
     orgs = ", ".join(sorted(view.orgs)) if view.orgs else "all organizations"
     when = f"active between {view.year} and {view.until}" if view.until is not None else f"in {view.year}"
     st.markdown(
-        "# CSTO and Kazakhstan–Russia military relations since 1991\n"
+        "## CSTO and Kazakhstan–Russia military relations since 1991\n"
         f":small[:gray[Showing {orgs}, {when}. Click a feature for its full citations.]]"
     )
 
