@@ -532,3 +532,30 @@ def test_the_standalone_map_carries_your_layer_as_text(browser, tmp_path):
     assert PAYLOAD_NAME in card.inner_text() and card.locator("a").count() == 0  # no link from javascript:
     assert page.evaluate("window.__xss") is None
     assert [url for url in watched.requests if not url.startswith("file:")] == []
+
+
+def test_the_online_basemap_toggle_asks_for_tiles_only_when_on(server, browser):
+    """No internet here: tile requests are answered by the test with a blank tile."""
+    import base64
+
+    blank = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+    watched = Watched(browser)
+    tiles: list[str] = []
+
+    def answer(route) -> None:
+        tiles.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=blank)
+
+    watched.page.route("https://basemaps.cartocdn.com/**", answer)
+    watched.open(f"{server.url}/?year=2010&layers=states")
+    assert tiles == [] and watched.outside_requests() == []
+    watched.page.get_by_text("Online basemap (towns, roads)").click()
+    watched.settle()
+    deadline_ms = 60_000
+    while not tiles and deadline_ms > 0:
+        watched.page.wait_for_timeout(500)
+        deadline_ms -= 500
+    assert tiles and all(url.startswith("https://basemaps.cartocdn.com/light_all/") for url in tiles)
+    assert watched.errors == []
