@@ -306,6 +306,19 @@ def test_play_advances_the_year_stamp_with_no_rerun_and_pause_holds_it(server, b
     assert watched.errors == []
 
 
+def open_card(page: Page, x: float, y: float) -> None:
+    """Click a feature of the standalone map until its citation card opens (the software
+    renderer can miss a pick mid-frame; a repeated click on the same feature is harmless)."""
+    for _ in range(3):
+        page.mouse.click(x, y)
+        try:
+            page.locator("#card").wait_for(state="visible", timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("three clicks opened no citation card")
+
+
 def test_standalone_html_opens_from_disk_with_no_request_and_a_working_player(browser, tmp_path):
     catalog = load_catalog()
     path = tmp_path / "map.html"
@@ -321,13 +334,7 @@ def test_standalone_html_opens_from_disk_with_no_request_and_a_working_player(br
     tooltip = page.locator(".deck-tooltip")
     tooltip.wait_for(state="visible", timeout=20_000)
     assert base.name in tooltip.inner_text()
-    for _ in range(3):
-        page.mouse.click(x, y)
-        try:
-            page.locator("#card").wait_for(state="visible", timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            continue
+    open_card(page, x, y)
     card = page.locator("#card").inner_text()
     assert base.name in card and "Sources" in card
     page.screenshot(path=str(ARTIFACTS / "standalone.png"))
@@ -353,13 +360,7 @@ def test_standalone_html_shows_a_script_payload_as_text(payload_server, browser,
     page.mouse.move(x, y)
     page.locator(".deck-tooltip").wait_for(state="visible", timeout=20_000)
     assert PAYLOAD_NAME in page.locator(".deck-tooltip").inner_text()
-    for _ in range(3):
-        page.mouse.click(x, y)
-        try:
-            page.locator("#card").wait_for(state="visible", timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            continue
+    open_card(page, x, y)
     assert PAYLOAD_NAME in page.locator("#card").inner_text()
     assert page.evaluate("window.__xss") is None
     assert page.locator("img[src=x]").count() == 0
@@ -521,13 +522,7 @@ def test_the_standalone_map_carries_your_layer_as_text(browser, tmp_path):
     page.mouse.move(x, y)
     page.locator(".deck-tooltip").wait_for(state="visible", timeout=20_000)
     assert PAYLOAD_NAME in page.locator(".deck-tooltip").inner_text()
-    for _ in range(3):
-        page.mouse.click(x, y)
-        try:
-            page.locator("#card").wait_for(state="visible", timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            continue
+    open_card(page, x, y)
     card = page.locator("#card")
     assert PAYLOAD_NAME in card.inner_text() and card.locator("a").count() == 0  # no link from javascript:
     assert page.evaluate("window.__xss") is None
