@@ -136,6 +136,19 @@ OrgCode = Literal["CSTO", "CIS", "SCO", "EURASEC", "EAEU", "GUAM", "PFP", "NATO"
 Status = Literal["member", "associate", "observer", "partner", "suspended", "assembly observer"]
 STATUSES: tuple[str, ...] = get_args(Status)
 Precision = Literal["exact", "town", "region", "country", "waypoints", "derived"]
+# The legal act a status's start date records (geodata/README.md, "Conventions"; the rule
+# for each organization and status is dashboard/conventions.py, MEMBERSHIP_RULES):
+# "in force" = the treaty or accession entered into force for the state (ratification,
+# deposit); "signature" = a document that takes effect when signed; "memorandum" = a
+# memorandum granting the status, effective on signature; "decision" = a decision of the
+# organization (or of the state, for a freeze), effective when taken; "notification" = a
+# state's notice, effective on the date it names; "resumption" = the organization accepted
+# the return of a suspended partner; "reclassification" = the organization merged or renamed
+# its statuses, so the state's standing changed without an act of its own.
+StartBasis = Literal[
+    "in force", "signature", "memorandum", "decision", "notification", "resumption", "reclassification"
+]
+START_BASES: tuple[str, ...] = get_args(StartBasis)
 
 
 def _open_span_problem(start: str | None, end: str | None) -> str | None:
@@ -173,8 +186,21 @@ class Dated(Strict):
 class Membership(Dated):
     org: OrgCode
     status: Status
+    # Which legal act the start records; the status starts when it took legal effect.
+    start_basis: StartBasis
+    # The decision behind the status, when it came before the legal effect (e.g. a summit
+    # decision followed by a memorandum, an invitation followed by accession).
+    decided: IsoDate | None = None
     sources: list[SourceRef] = Field(min_length=1)
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _decided_not_after_start(self) -> Membership:
+        if self.decided and PartialDate.parse(self.decided).sort_key() > PartialDate.parse(self.start).sort_key(
+            as_end=True
+        ):
+            raise ValueError(f"decided {self.decided} is after start {self.start}: a status cannot take effect first")
+        return self
 
 
 class FeatureProps(Dated):

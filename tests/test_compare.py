@@ -27,7 +27,9 @@ def test_end_year_is_inclusive(catalog):
 
 
 def test_joined_and_status_change(catalog):
-    joined = compare_years(catalog, 2005, 2007, ["CSTO"]).by_org[0].joined
+    # Uzbekistan's return, decided in 2006, took legal effect in 2008.
+    assert compare_years(catalog, 2005, 2007, ["CSTO"]).by_org[0].joined == ()
+    joined = compare_years(catalog, 2005, 2008, ["CSTO"]).by_org[0].joined
     assert [c.name for c in joined] == ["Uzbekistan"]
     changed = compare_years(catalog, 2023, 2025, ["CSTO"]).by_org[0].status_changed
     assert [(c.name, c.before, c.after) for c in changed] == [("Armenia", "member", "suspended")]

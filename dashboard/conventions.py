@@ -1,0 +1,126 @@
+"""The data conventions of geodata/README.md ("Conventions"), as checks over every feature.
+
+The schema makes each feature record what a convention needs (a membership's
+`start_basis`); these checks hold the recorded fields to the rules, so that two features
+in the same position cannot be coded differently without a reported problem.
+Each problem is (file, feature id, field, message), like the loader's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .schema import PartialDate
+
+if TYPE_CHECKING:
+    from .loader import Feature
+
+Issue = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class BasisRule:
+    """The legal act that starts a status in an organization: one rule per legal position."""
+
+    org: str
+    status: str
+    bases: frozenset[str]
+    why: str
+    since: str | None = None  # the rule covers statuses starting on or after this date
+    before: str | None = None  # ... and starting before this date
+
+    def covers(self, org: str, status: str, start: str) -> bool:
+        if (org, status) != (self.org, self.status):
+            return False
+        key = PartialDate.parse(start).sort_key()
+        if self.since and key < PartialDate.parse(self.since).sort_key():
+            return False
+        return not (self.before and key >= PartialDate.parse(self.before).sort_key())
+
+
+def _rule(org: str, status: str, bases: str, why: str, **dates: str) -> BasisRule:
+    return BasisRule(org, status, frozenset(b.strip() for b in bases.split(",")), why, **dates)
+
+
+# SCO observers and dialogue partners were merged into one "SCO partner" status by the
+# Tianjin decision of 1 September 2025.
+SCO_MERGER = "2025-09-01"
+
+MEMBERSHIP_RULES: tuple[BasisRule, ...] = (
+    _rule("NATO", "member", "in force", "the North Atlantic Treaty in force for the state (accession deposited)"),
+    _rule("PFP", "partner", "signature", "the PfP Framework Document takes effect when the state signs it"),
+    _rule("PFP", "partner", "resumption", "a suspended partnership resumed (Malta 2008)", since="1996"),
+    _rule("PFP", "suspended", "decision", "cooperation suspended by NATO or the partner, effective when decided"),
+    _rule("CIS", "member", "in force", "the CIS Creation Agreement in force for the state on its ratification"),
+    _rule("CIS", "associate", "in force, notification", "Ukraine: Agreement ratified; Turkmenistan: notice"),
+    _rule("CIS", "observer", "decision", "observer at CIS meetings by decision (Azerbaijan 1992-1993)"),
+    _rule("CSTO", "member", "in force", "the Collective Security Treaty, or the return protocol, in force"),
+    _rule("CSTO", "suspended", "decision", "participation frozen by the state's decision (no CSTO act)"),
+    _rule("CSTO", "assembly observer", "decision", "a parliament admitted as observer by the Parliamentary Assembly"),
+    _rule("EURASEC", "member", "in force", "founders: the 2000 treaty in force (30 May 2001)", before="2006"),
+    _rule("EURASEC", "member", "decision", "admission: works in the bodies from signing", since="2006"),
+    _rule("EURASEC", "observer", "decision", "observer status granted by decision"),
+    _rule("EURASEC", "suspended", "notification", "participation suspended by the state's note"),
+    _rule("EAEU", "member", "in force", "the EAEU Treaty or accession treaty in force for the state"),
+    _rule("EAEU", "observer", "decision", "observer status granted by the Supreme Council's decision"),
+    _rule("GUAM", "member", "decision", "the heads of state's founding communique (1997) or admission (1999)"),
+    _rule("GUAM", "suspended", "notification", "participation suspended by the state's notice"),
+    _rule("SCO", "member", "signature", "founders: the Declaration on the Establishment of the SCO", before="2002"),
+    _rule("SCO", "member", "decision", "admission by decision of the Council of Heads of State", since="2002"),
+    _rule("SCO", "observer", "decision", "observer status granted by decision of the Council of Heads of State"),
+    _rule("SCO", "partner", "memorandum", "dialogue partner: the memorandum granting the status", before=SCO_MERGER),
+    _rule("SCO", "partner", "reclassification", "observers became 'SCO partners' by the merger", since=SCO_MERGER),
+    _rule("SCO", "partner", "decision", "'SCO partner' granted by the Tianjin decision", since=SCO_MERGER),
+)
+
+
+def rule_for(org: str, status: str, start: str, basis: str) -> BasisRule | None:
+    """The rule that admits this basis for the status, or None when none does."""
+    return next((r for r in MEMBERSHIP_RULES if r.covers(org, status, start) and basis in r.bases), None)
+
+
+def membership_issues(states: Iterable[Feature]) -> list[Issue]:
+    """A status starts when it took legal effect: each membership's start_basis must be the
+    act that rule names for its organization and status."""
+    issues = []
+    for state in states:
+        memberships = state.props.memberships
+        for index, item in enumerate(memberships):
+            field = f"memberships[{index}].start_basis"
+            if rule_for(item.org, item.status, item.start, item.start_basis):
+                if item.start_basis in ("resumption", "reclassification") and not _earlier(memberships, item):
+                    issues.append(
+                        (state.file, state.id, field, f"{item.start_basis} needs an earlier {item.org} status")
+                    )
+                continue
+            expected = sorted(
+                {b for r in MEMBERSHIP_RULES if r.covers(item.org, item.status, item.start) for b in r.bases}
+            )
+            wanted = " or ".join(repr(b) for b in expected) if expected else "no basis (no rule covers this status)"
+            issues.append(
+                (
+                    state.file,
+                    state.id,
+                    field,
+                    f"{item.org} {item.status} from {item.start} starts on {item.start_basis!r}; the convention wants {wanted}",
+                )
+            )
+    return issues
+
+
+def _earlier(memberships, item) -> bool:
+    start = PartialDate.parse(item.start).sort_key()
+    return any(
+        m is not item and m.org == item.org and m.end and PartialDate.parse(m.end).sort_key() <= start
+        for m in memberships
+    )
+
+
+def convention_issues(features: list[Feature]) -> list[Issue]:
+    """Every convention, over every feature of the catalog."""
+    by_layer: dict[str, list[Feature]] = {}
+    for feature in features:
+        by_layer.setdefault(feature.layer, []).append(feature)
+    return membership_issues(by_layer.get("states", []))
