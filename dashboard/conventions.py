@@ -1,8 +1,9 @@
 """The data conventions of geodata/README.md ("Conventions"), as checks over every feature.
 
 The schema makes each feature record what a convention needs (a membership's
-`start_basis`); these checks hold the recorded fields to the rules, so that two features
-in the same position cannot be coded differently without a reported problem.
+`start_basis`, a base's `held_since_ussr` and `start_basis`); these checks hold the
+recorded fields to the rules, so that two features in the same position cannot be coded
+differently without a reported problem.
 Each problem is (file, feature id, field, message), like the loader's.
 """
 
@@ -75,6 +76,12 @@ MEMBERSHIP_RULES: tuple[BasisRule, ...] = (
     _rule("SCO", "partner", "decision", "'SCO partner' granted by the Tianjin decision", since=SCO_MERGER),
 )
 
+HELD_SINCE_USSR_BASES = frozenset({"takeover", "first record"})
+# Russia took over Soviet forces and sites abroad at the USSR's breakup: the dissolution
+# (December 1991) and the 1992 decrees and agreements. A later "takeover" is a lease or a
+# status agreement under another name.
+LAST_TAKEOVER_YEAR = 1992
+
 
 def rule_for(org: str, status: str, start: str, basis: str) -> BasisRule | None:
     """The rule that admits this basis for the status, or None when none does."""
@@ -118,9 +125,45 @@ def _earlier(memberships, item) -> bool:
     )
 
 
+def base_issues(bases: Iterable[Feature]) -> list[Issue]:
+    """A site inherited from the USSR starts when Russia took it over, not at a later lease."""
+    issues = []
+    for base in bases:
+        props = base.props
+        start = PartialDate.parse(props.start)
+        if props.held_since_ussr and props.start_basis not in HELD_SINCE_USSR_BASES:
+            issues.append(
+                (
+                    base.file,
+                    base.id,
+                    "start_basis",
+                    f"held since the USSR, so the start is the takeover, not {props.start_basis!r} "
+                    "(a later lease or status agreement goes in the notes)",
+                )
+            )
+        if not props.held_since_ussr and props.start_basis in HELD_SINCE_USSR_BASES:
+            issues.append(
+                (base.file, base.id, "start_basis", f"{props.start_basis!r} is for sites held since the USSR")
+            )
+        if props.start_basis == "takeover" and start.year > LAST_TAKEOVER_YEAR:
+            issues.append(
+                (
+                    base.file,
+                    base.id,
+                    "start",
+                    f"a takeover from the Soviet forces dates from 1991-{LAST_TAKEOVER_YEAR}, not {props.start}",
+                )
+            )
+        if props.start_basis == "first record" and not props.notes:
+            issues.append((base.file, base.id, "notes", "a 'first record' start must say in the notes why"))
+        if props.established and PartialDate.parse(props.established).sort_key() > start.sort_key(as_end=True):
+            issues.append((base.file, base.id, "established", f"established {props.established} after start"))
+    return issues
+
+
 def convention_issues(features: list[Feature]) -> list[Issue]:
     """Every convention, over every feature of the catalog."""
     by_layer: dict[str, list[Feature]] = {}
     for feature in features:
         by_layer.setdefault(feature.layer, []).append(feature)
-    return membership_issues(by_layer.get("states", []))
+    return membership_issues(by_layer.get("states", [])) + base_issues(by_layer.get("bases", []))

@@ -149,6 +149,14 @@ StartBasis = Literal[
     "in force", "signature", "memorandum", "decision", "notification", "resumption", "reclassification"
 ]
 START_BASES: tuple[str, ...] = get_args(StartBasis)
+# What a Russian facility's start date records (geodata/README.md, "Conventions"):
+# "takeover" = Russia took over a Soviet site at the USSR's breakup (a decree, a transfer,
+# an agreement on use, or the dissolution itself); "first record" = a site held since the
+# USSR whose takeover no source dates, so the start is the earliest date a source shows
+# Russian use (an open gap, said in the notes); "agreement" = a site Russia did not hold
+# before, established under an agreement; "formation" = a new Russian unit or base formed
+# there; "deployment" = Russian forces deployed there.
+BaseStartBasis = Literal["takeover", "first record", "agreement", "formation", "deployment"]
 
 
 def _open_span_problem(start: str | None, end: str | None) -> str | None:
@@ -240,6 +248,10 @@ class BaseProps(FeatureProps):
     established: IsoDate | None = None
     personnel: int | None = Field(default=None, ge=0)
     personnel_note: str | None = None
+    # Russian forces held the site from the Soviet forces at the USSR's breakup, without a
+    # break (required: every base says so, yes or no).
+    held_since_ussr: bool
+    start_basis: BaseStartBasis
 
 
 class GarrisonProps(FeatureProps):
