@@ -1,9 +1,9 @@
 """The data conventions of geodata/README.md ("Conventions"), as checks over every feature.
 
 The schema makes each feature record what a convention needs (a membership's
-`start_basis`, a base's `held_since_ussr` and `start_basis`); these checks hold the
-recorded fields to the rules, so that two features in the same position cannot be coded
-differently without a reported problem.
+`start_basis`, a base's `held_since_ussr`, `start_basis` and `disputed_area`); these
+checks hold the recorded fields to the rules, so that two features in the same position
+cannot be coded differently without a reported problem.
 Each problem is (file, feature id, field, message), like the loader's.
 """
 
@@ -125,8 +125,10 @@ def _earlier(memberships, item) -> bool:
     )
 
 
-def base_issues(bases: Iterable[Feature]) -> list[Issue]:
-    """A site inherited from the USSR starts when Russia took it over, not at a later lease."""
+def base_issues(bases: Iterable[Feature], disputed: Iterable[Feature]) -> list[Issue]:
+    """A site inherited from the USSR starts when Russia took it over; a site in occupied or
+    breakaway territory stays a facility abroad, hosted by the de jure state, for its whole life."""
+    areas = {area.id: area for area in disputed}
     issues = []
     for base in bases:
         props = base.props
@@ -158,7 +160,55 @@ def base_issues(bases: Iterable[Feature]) -> list[Issue]:
             issues.append((base.file, base.id, "notes", "a 'first record' start must say in the notes why"))
         if props.established and PartialDate.parse(props.established).sort_key() > start.sort_key(as_end=True):
             issues.append((base.file, base.id, "established", f"established {props.established} after start"))
+        issues.extend(_territory_issues(base, areas))
     return issues
+
+
+def _territory_issues(base: Feature, areas: dict[str, Feature]) -> list[Issue]:
+    props = base.props
+    issues = []
+    inside = [a for a in areas.values() if a.geometry.geom_type != "Point" and a.geometry.contains(base.geometry)]
+    for area in inside:
+        if props.disputed_area != area.id:
+            issues.append((base.file, base.id, "disputed_area", f"the site lies in {area.id}; say so"))
+    if props.disputed_area is None:
+        return issues
+    area = areas.get(props.disputed_area)
+    if area is None:
+        return [*issues, (base.file, base.id, "disputed_area", f"unknown disputed area {props.disputed_area!r}")]
+    if props.host_iso3 != area.props.de_jure_iso3:
+        issues.append(
+            (
+                base.file,
+                base.id,
+                "host_iso3",
+                f"the host is the de jure state {area.props.de_jure_iso3}, not {props.host_iso3}",
+            )
+        )
+    if area.geometry.geom_type != "Point" and not area.geometry.contains(base.geometry):
+        issues.append((base.file, base.id, "geometry", f"the point is not inside {area.id}"))
+    if props.end:
+        changes = [s.start for s in area.props.statuses]
+        clash = next((c for c in changes if _same_period(props.end, c)), None)
+        if clash:
+            issues.append(
+                (
+                    base.file,
+                    base.id,
+                    "end",
+                    f"ends {props.end}, when {area.id} changed hands ({clash}): a change of control "
+                    "does not end a Russian facility abroad",
+                )
+            )
+    return issues
+
+
+def _same_period(end: str, change: str) -> bool:
+    """Whether two dates fall in the same month, or the same year when either gives only the year."""
+    a, b = PartialDate.parse(end), PartialDate.parse(change)
+    if a.month is None or b.month is None:
+        return a.year == b.year
+    return (a.year, a.month) == (b.year, b.month)
 
 
 def convention_issues(features: list[Feature]) -> list[Issue]:
@@ -166,4 +216,6 @@ def convention_issues(features: list[Feature]) -> list[Issue]:
     by_layer: dict[str, list[Feature]] = {}
     for feature in features:
         by_layer.setdefault(feature.layer, []).append(feature)
-    return membership_issues(by_layer.get("states", [])) + base_issues(by_layer.get("bases", []))
+    return membership_issues(by_layer.get("states", [])) + base_issues(
+        by_layer.get("bases", []), by_layer.get("disputed", [])
+    )

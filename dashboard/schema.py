@@ -252,6 +252,9 @@ class BaseProps(FeatureProps):
     # break (required: every base says so, yes or no).
     held_since_ussr: bool
     start_basis: BaseStartBasis
+    # The disputed or breakaway area (an id in disputed.geojson) the site lies in, or null:
+    # required, so that every base says which. The host stays the de jure state.
+    disputed_area: Slug | None
 
 
 class GarrisonProps(FeatureProps):
