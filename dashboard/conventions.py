@@ -1,9 +1,9 @@
 """The data conventions of geodata/README.md ("Conventions"), as checks over every feature.
 
 The schema makes each feature record what a convention needs (a membership's
-`start_basis`, a base's `held_since_ussr`, `start_basis` and `disputed_area`); these
-checks hold the recorded fields to the rules, so that two features in the same position
-cannot be coded differently without a reported problem.
+`start_basis`, a base's `held_since_ussr`, `start_basis` and `disputed_area`, what a
+published length `covers`); these checks hold the recorded fields to the rules, so that
+two features in the same position cannot be coded differently without a reported problem.
 Each problem is (file, feature id, field, message), like the loader's.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .schema import PartialDate
+from .schema import BORDER_LENGTH_COVERS, PartialDate
 
 if TYPE_CHECKING:
     from .loader import Feature
@@ -211,11 +211,29 @@ def _same_period(end: str, change: str) -> bool:
     return (a.year, a.month) == (b.year, b.month)
 
 
+def length_issues(features: Iterable[Feature]) -> list[Issue]:
+    """A published length records what it measures: every border figure says land only, land
+    and sea, or not stated; every pipeline figure says which part of the route."""
+    issues = []
+    for feature in features:
+        if feature.layer == "borders":
+            for index, length in enumerate(feature.props.published_lengths):
+                if length.covers not in BORDER_LENGTH_COVERS:
+                    issues.append((feature.file, feature.id, f"published_lengths[{index}].covers", "not a border term"))
+        elif feature.layer == "pipelines":
+            props = feature.props
+            if props.published_length_km is not None and props.published_length_covers is None:
+                issues.append((feature.file, feature.id, "published_length_covers", "required with a length"))
+    return issues
+
+
 def convention_issues(features: list[Feature]) -> list[Issue]:
     """Every convention, over every feature of the catalog."""
     by_layer: dict[str, list[Feature]] = {}
     for feature in features:
         by_layer.setdefault(feature.layer, []).append(feature)
-    return membership_issues(by_layer.get("states", [])) + base_issues(
-        by_layer.get("bases", []), by_layer.get("disputed", [])
+    return (
+        membership_issues(by_layer.get("states", []))
+        + base_issues(by_layer.get("bases", []), by_layer.get("disputed", []))
+        + length_issues(features)
     )

@@ -270,8 +270,10 @@ class GarrisonProps(FeatureProps):
 # before the feature must say why (length_note).
 LENGTH_TOLERANCE = 0.08
 
-# Which part of a route a published length measures.
-LengthCovers = Literal["whole route", "country sections", "section", "land only"]
+# What a published length measures: for a pipeline, which part of the route; for a
+# border, land only or land and sea; "not stated" when the source does not say.
+LengthCovers = Literal["whole route", "country sections", "section", "land only", "land and sea", "not stated"]
+BORDER_LENGTH_COVERS: tuple[str, ...] = ("land only", "land and sea", "not stated")
 
 
 class PublishedSpan(Strict):
@@ -319,6 +321,8 @@ class PipelineProps(FeatureProps):
 class PublishedLength(Strict):
     km: float = Field(gt=0)
     approximate: bool = False
+    # What the figure measures (required): a border's drawn line is land only.
+    covers: LengthCovers
     sources: list[SourceRef] = Field(min_length=1)
     notes: str | None = None
 
@@ -327,6 +331,16 @@ class BorderProps(FeatureProps):
     between: list[Iso3] = Field(min_length=2, max_length=2)
     scale: NonEmpty
     published_lengths: list[PublishedLength] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _border_lengths_say_land_or_sea(self) -> BorderProps:
+        for index, length in enumerate(self.published_lengths):
+            if length.covers not in BORDER_LENGTH_COVERS:
+                raise ValueError(
+                    f"published_lengths[{index}].covers {length.covers!r} is a pipeline term; "
+                    f"a border length covers one of {', '.join(BORDER_LENGTH_COVERS)}"
+                )
+        return self
 
 
 class EventProps(FeatureProps):
