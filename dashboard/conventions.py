@@ -52,7 +52,7 @@ SCO_MERGER = "2025-09-01"
 MEMBERSHIP_RULES: tuple[BasisRule, ...] = (
     _rule("NATO", "member", "in force", "the North Atlantic Treaty in force for the state (accession deposited)"),
     _rule("PFP", "partner", "signature", "the PfP Framework Document takes effect when the state signs it"),
-    _rule("PFP", "partner", "resumption", "a suspended partnership resumed (Malta 2008)", since="1996"),
+    _rule("PFP", "partner", "resumption", "a suspended partnership resumed (Malta 2008)"),
     _rule("PFP", "suspended", "decision", "cooperation suspended by NATO or the partner, effective when decided"),
     _rule("CIS", "member", "in force", "the CIS Creation Agreement in force for the state on its ratification"),
     _rule("CIS", "associate", "in force, notification", "Ukraine: Agreement ratified; Turkmenistan: notice"),
