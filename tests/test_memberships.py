@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from dashboard.export import export_properties
 from dashboard.schema import PartialDate
-from dashboard.selection import state_status
+from dashboard.selection import ViewFilter, state_status
 
 
 def codes(text: str) -> set[str]:
@@ -204,3 +205,13 @@ def test_every_state_has_a_current_or_past_status_and_starts_with_its_first(cata
     for state in catalog.layer("states"):
         first = min(state.props.memberships, key=lambda m: PartialDate.parse(m.start).sort_key())
         assert state.props.start == first.start, state.id
+
+
+def test_exports_say_which_act_each_start_records(catalog):
+    """A briefer reading an export sees that Armenia's SCO status dates from its memorandum,
+    decided at the Ufa summit."""
+    armenia = catalog.get("state-arm")
+    props = export_properties(armenia, ViewFilter.make(year=2020, orgs=["SCO"]), catalog.bibliography)
+    assert [(m["start"], m["start_basis"], m["decided"]) for m in props["memberships"]] == [
+        ("2016-04-16", "memorandum", "2015-07-10")
+    ]
