@@ -64,6 +64,8 @@ def export_properties(feature: Feature, view: ViewFilter, bibliography: dict) ->
                 "status": m.status,
                 "start": m.start,
                 "end": m.end,
+                "start_basis": m.start_basis,
+                "decided": m.decided,
                 "sources": _refs(m.sources, bibliography),
             }
             for m in visible_memberships(feature, view)

@@ -23,6 +23,7 @@ from shapely.validation import explain_validity
 
 from . import places as place_data
 from .citations import resolve
+from .conventions import convention_issues
 from .places import Place
 from .schema import (
     GEOMETRY_TYPES,
@@ -468,6 +469,8 @@ def load_catalog(
     uncited = uncited_entries(features, bibliography, places)
     features, cross_problems = _cross_check(features, bibliography, hosts)
     problems.extend(cross_problems)
+    # Convention breaches are reported, not dropped: the feature is valid, its coding is not.
+    problems.extend(Problem(*issue) for issue in convention_issues(features))
     for entry_id in uncited:
         problems.append(
             Problem(_relative(bibliography_path), entry_id, "id", "bibliography entry is cited by no feature")

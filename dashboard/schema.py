@@ -136,6 +136,27 @@ OrgCode = Literal["CSTO", "CIS", "SCO", "EURASEC", "EAEU", "GUAM", "PFP", "NATO"
 Status = Literal["member", "associate", "observer", "partner", "suspended", "assembly observer"]
 STATUSES: tuple[str, ...] = get_args(Status)
 Precision = Literal["exact", "town", "region", "country", "waypoints", "derived"]
+# The legal act a status's start date records (geodata/README.md, "Conventions"; the rule
+# for each organization and status is dashboard/conventions.py, MEMBERSHIP_RULES):
+# "in force" = the treaty or accession entered into force for the state (ratification,
+# deposit); "signature" = a document that takes effect when signed; "memorandum" = a
+# memorandum granting the status, effective on signature; "decision" = a decision of the
+# organization (or of the state, for a freeze), effective when taken; "notification" = a
+# state's notice, effective on the date it names; "resumption" = the organization accepted
+# the return of a suspended partner; "reclassification" = the organization merged or renamed
+# its statuses, so the state's standing changed without an act of its own.
+StartBasis = Literal[
+    "in force", "signature", "memorandum", "decision", "notification", "resumption", "reclassification"
+]
+START_BASES: tuple[str, ...] = get_args(StartBasis)
+# What a Russian facility's start date records (geodata/README.md, "Conventions"):
+# "takeover" = Russia took over a Soviet site at the USSR's breakup (a decree, a transfer,
+# an agreement on use, or the dissolution itself); "first record" = a site held since the
+# USSR whose takeover no source dates, so the start is the earliest date a source shows
+# Russian use (an open gap, said in the notes); "agreement" = a site Russia did not hold
+# before, established under an agreement; "formation" = a new Russian unit or base formed
+# there; "deployment" = Russian forces deployed there.
+BaseStartBasis = Literal["takeover", "first record", "agreement", "formation", "deployment"]
 
 
 def _open_span_problem(start: str | None, end: str | None) -> str | None:
@@ -173,8 +194,21 @@ class Dated(Strict):
 class Membership(Dated):
     org: OrgCode
     status: Status
+    # Which legal act the start records; the status starts when it took legal effect.
+    start_basis: StartBasis
+    # The decision behind the status, when it came before the legal effect (e.g. a summit
+    # decision followed by a memorandum, an invitation followed by accession).
+    decided: IsoDate | None = None
     sources: list[SourceRef] = Field(min_length=1)
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _decided_not_after_start(self) -> Membership:
+        if self.decided and PartialDate.parse(self.decided).sort_key() > PartialDate.parse(self.start).sort_key(
+            as_end=True
+        ):
+            raise ValueError(f"decided {self.decided} is after start {self.start}: a status cannot take effect first")
+        return self
 
 
 class FeatureProps(Dated):
@@ -214,6 +248,13 @@ class BaseProps(FeatureProps):
     established: IsoDate | None = None
     personnel: int | None = Field(default=None, ge=0)
     personnel_note: str | None = None
+    # Russian forces held the site from the Soviet forces at the USSR's breakup, without a
+    # break (required: every base says so, yes or no).
+    held_since_ussr: bool
+    start_basis: BaseStartBasis
+    # The disputed or breakaway area (an id in disputed.geojson) the site lies in, or null:
+    # required, so that every base says which. The host stays the de jure state.
+    disputed_area: Slug | None
 
 
 class GarrisonProps(FeatureProps):
@@ -229,8 +270,10 @@ class GarrisonProps(FeatureProps):
 # before the feature must say why (length_note).
 LENGTH_TOLERANCE = 0.08
 
-# Which part of a route a published length measures.
-LengthCovers = Literal["whole route", "country sections", "section", "land only"]
+# What a published length measures: for a pipeline, which part of the route; for a
+# border, land only or land and sea; "not stated" when the source does not say.
+LengthCovers = Literal["whole route", "country sections", "section", "land only", "land and sea", "not stated"]
+BORDER_LENGTH_COVERS: tuple[str, ...] = ("land only", "land and sea", "not stated")
 
 
 class PublishedSpan(Strict):
@@ -278,6 +321,8 @@ class PipelineProps(FeatureProps):
 class PublishedLength(Strict):
     km: float = Field(gt=0)
     approximate: bool = False
+    # What the figure measures (required): a border's drawn line is land only.
+    covers: LengthCovers
     sources: list[SourceRef] = Field(min_length=1)
     notes: str | None = None
 
@@ -286,6 +331,16 @@ class BorderProps(FeatureProps):
     between: list[Iso3] = Field(min_length=2, max_length=2)
     scale: NonEmpty
     published_lengths: list[PublishedLength] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _border_lengths_say_land_or_sea(self) -> BorderProps:
+        for index, length in enumerate(self.published_lengths):
+            if length.covers not in BORDER_LENGTH_COVERS:
+                raise ValueError(
+                    f"published_lengths[{index}].covers {length.covers!r} is a pipeline term; "
+                    f"a border length covers one of {', '.join(BORDER_LENGTH_COVERS)}"
+                )
+        return self
 
 
 class EventProps(FeatureProps):

@@ -6,7 +6,9 @@ properties already in geodata/*.geojson. Outputs:
   kept (topojson), ISO3 codes, Crimea given to Ukraine (de jure); used for the land
   drawn under the map, the static map and the host-state check.
 - geometry of geodata/states.geojson (by iso3), Russia without Crimea and Kazakhstan
-  with the Baikonur lease area, so no polygon claims Crimea.
+  with the Baikonur lease area, so no polygon claims Crimea; a state listed in STATE_ISO3
+  but missing from the file is added with its Natural Earth name and geometry, and its
+  memberships are left for the author to write (validate reports them until then).
 - geometry of the Crimea feature in geodata/disputed.geojson.
 - geodata/borders.geojson: the Kazakhstan–Russia line at full 1:10m resolution.
 Properties are never changed here: edit them in the layer files.
@@ -35,9 +37,25 @@ DECIMALS = 3
 BORDER_DECIMALS = 5
 DISPLAY_SIMPLIFY_DEG = 0.06
 DISPLAY_REGION = (-25.0, -5.0, 180.0, 82.0)
+# States almost wholly outside DISPLAY_REGION (the North American NATO members, Cuba) are
+# drawn coarser: the map shows them only when panned away from the region, and Canada's
+# islands alone would otherwise double the vertices the browser fills.
+FAR_SIMPLIFY_DEG = 0.2
+FAR_SHARE = 0.5  # less than this share of the state's area inside DISPLAY_REGION
+FAR_MIN_PART_DEG2 = 0.1  # and their islands smaller than this (about 400-1,000 km2) are left out
 # A point inside Crimea (Simferopol, see geodata/disputed.geojson) picks Crimea's
 # polygon out of Russia's multipolygon in Natural Earth 4.1.0.
 SIMFEROPOL = Point(34.1, 44.95)
+# The states drawn in geodata/states.geojson: every member, observer and partner of the
+# organizations the map covers (schema.ORGS), over each organization's whole life, not
+# only the region's states. The display basemap stays regional (DISPLAY_REGION).
+_STATE_CODES = """
+AFG ALB ARE ARM AUT AZE BEL BGR BHR BIH BLR CAN CHE CHN CUB CZE DEU DNK
+EGY ESP EST FIN FRA GBR GEO GRC HRV HUN IND IRL IRN ISL ITA KAZ KGZ KHM
+KWT LAO LKA LTU LUX LVA MDA MDV MKD MLT MMR MNE MNG NLD NOR NPL PAK POL
+PRT QAT ROU RUS SAU SRB SVK SVN SWE TJK TKM TUR UKR USA UZB
+"""
+STATE_ISO3: tuple[str, ...] = tuple(_STATE_CODES.split())
 # Natural Earth rows without an ISO numeric code.
 NAMED_CODES = {"Kosovo": "XKX", "N. Cyprus": "CYN", "Somaliland": "SOL"}
 
@@ -130,6 +148,55 @@ def replace_geometry(layer: str, geometries: dict[str, object], key: str) -> Non
     write_collection(path, document["features"], layer)
 
 
+def far_states(countries: gpd.GeoDataFrame) -> dict[str, object]:
+    """The states of STATE_ISO3 that lie almost wholly outside DISPLAY_REGION, simplified
+    together (their shared borders kept) at FAR_SIMPLIFY_DEG, without their smallest islands."""
+    region = shapely.box(*DISPLAY_REGION)
+    far = [
+        r.Index
+        for r in countries.itertuples()
+        if r.iso3 in STATE_ISO3 and r.geometry.intersection(region).area < FAR_SHARE * r.geometry.area
+    ]
+    coarse = simplified(gpd.GeoDataFrame(countries.loc[far], crs=countries.crs), FAR_SIMPLIFY_DEG)
+    return {
+        r.iso3: MultiPolygon([p for p in getattr(r.geometry, "geoms", [r.geometry]) if p.area >= FAR_MIN_PART_DEG2])
+        for r in coarse.itertuples()
+    }
+
+
+def add_missing_states(names: dict[str, str]) -> list[str]:
+    """Append a feature for each STATE_ISO3 code the layer lacks: id, name and the Natural
+    Earth citation only. Its start and memberships must then be written by hand."""
+    path = GEODATA / "states.geojson"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    present = {f["properties"]["iso3"] for f in document["features"]}
+    added = [code for code in STATE_ISO3 if code not in present]
+    for code in added:
+        name = names[code]
+        properties = {
+            "id": f"state-{code.lower()}",
+            "name": name,
+            "iso3": code,
+            "start": None,
+            "end": None,
+            "precision": "derived",
+            "sources": [
+                {
+                    "id": "naturalearth-admin0-10m",
+                    "locator": f"feature {name}",
+                    "claim": "boundary polygon (simplified by this project)",
+                }
+            ],
+            "memberships": [],
+        }
+        document["features"].append({"type": "Feature", "geometry": None, "properties": properties})
+    unlisted = sorted(present - set(STATE_ISO3))
+    if unlisted:
+        print(f"states.geojson has states not in STATE_ISO3: {', '.join(unlisted)}")
+    write_collection(path, document["features"], "states")
+    return added
+
+
 def main() -> None:
     countries = load_countries()
     countries, crimea_full = split_crimea(countries)
@@ -158,7 +225,12 @@ def main() -> None:
         GEODATA / "basemap" / "land-display.geojson",
         [{"type": "Feature", "properties": {}, "geometry": mapping(g)} for g in clipped if not g.is_empty],
     )
-    replace_geometry("states", {r.iso3: r.geometry for r in display.itertuples() if r.iso3}, "iso3")
+    added = add_missing_states({r.iso3: r.name for r in display.itertuples() if r.iso3})
+    if added:
+        print(f"added states {', '.join(added)}: write their start and memberships in geodata/states.geojson")
+    state_shapes = {r.iso3: r.geometry for r in display.itertuples() if r.iso3}
+    state_shapes.update(far_states(countries))
+    replace_geometry("states", state_shapes, "iso3")
     replace_geometry("disputed", {"disputed-crimea": crimea}, "id")
 
     kazakhstan = countries.loc[countries.iso3 == "KAZ", "geometry"].iloc[0]

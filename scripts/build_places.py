@@ -830,9 +830,24 @@ CAPITAL_ISO2 = {
     "KGZ": "KG",
     "TJK": "TJ",
     "CUB": "CU",
+    "USA": "US",
+    "CAN": "CA",
+    "GBR": "GB",
+    "FRA": "FR",
+    "BEL": "BE",
+    "NLD": "NL",
+    "LUX": "LU",
+    "NOR": "NO",
+    "DNK": "DK",
+    "ISL": "IS",
+    "ITA": "IT",
+    "PRT": "PT",
+    "GRC": "GR",
+    "DEU": "DE",
+    "ESP": "ES",
 }
 # Capital names in GeoNames country info that differ from the city record's name.
-CAPITAL_CITY = {"New Delhi": 1261481, "Nay Pyi Taw": 6611854, "Ulaanbaatar": 2028462}
+CAPITAL_CITY = {"New Delhi": 1261481, "Nay Pyi Taw": 6611854, "Ulaanbaatar": 2028462, "Reykjavik": 3413829}
 
 COUNTRIES: list[dict] = [
     {

@@ -60,6 +60,9 @@ def point_feature(feature_id: str, lon: float, lat: float, **props) -> dict:
         "type": "air base",
         "start": "2003",
         "end": None,
+        "held_since_ussr": False,
+        "start_basis": "agreement",
+        "disputed_area": None,
         "precision": "town",
         "sources": [{"id": "samay2019", "locator": "para. 6", "claim": "test claim"}],
     }

@@ -27,7 +27,9 @@ def test_end_year_is_inclusive(catalog):
 
 
 def test_joined_and_status_change(catalog):
-    joined = compare_years(catalog, 2005, 2007, ["CSTO"]).by_org[0].joined
+    # Uzbekistan's return, decided in 2006, took legal effect in 2008.
+    assert compare_years(catalog, 2005, 2007, ["CSTO"]).by_org[0].joined == ()
+    joined = compare_years(catalog, 2005, 2008, ["CSTO"]).by_org[0].joined
     assert [c.name for c in joined] == ["Uzbekistan"]
     changed = compare_years(catalog, 2023, 2025, ["CSTO"]).by_org[0].status_changed
     assert [(c.name, c.before, c.after) for c in changed] == [("Armenia", "member", "suspended")]
@@ -46,10 +48,10 @@ def test_dated_layers_agree_with_timefilter(catalog, year_from, year_to):
 
 
 def test_came_and_went_between_the_years(catalog):
-    # Gabala radar: 2002-2012, so neither on the 2000 nor on the 2015 map.
-    bases = compare_years(catalog, 2000, 2015).layer("bases")
-    assert "base-gabala-radar" in {c.id for c in bases.came_and_went}
-    assert "base-gabala-radar" not in {c.id for c in (*bases.opened, *bases.closed)}
+    # Vaziani: taken over in March 1992, handed back in 2001, so neither on the 1991 nor on the 2002 map.
+    bases = compare_years(catalog, 1991, 2002).layer("bases")
+    assert "base-vaziani" in {c.id for c in bases.came_and_went}
+    assert "base-vaziani" not in {c.id for c in (*bases.opened, *bases.closed)}
 
 
 def test_events_between_and_changed_ids(catalog):

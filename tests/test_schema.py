@@ -25,6 +25,7 @@ def test_a_year_only_end_counts_as_the_whole_year():
         status="member",
         start="1999-04",
         end="1999",
+        start_basis="in force",
         sources=[{"id": "samay2019", "locator": "para. 2", "claim": "x"}],
     )
     assert membership.end == "1999"
@@ -37,6 +38,7 @@ def test_start_after_end_is_refused():
             status="member",
             start="2001",
             end="1999",
+            start_basis="in force",
             sources=[{"id": "samay2019", "locator": "para. 2", "claim": "x"}],
         )
 
@@ -44,7 +46,11 @@ def test_start_after_end_is_refused():
 def test_unknown_organization_and_status_are_refused():
     with pytest.raises(ValidationError) as error:
         Membership(
-            org="WARSAW", status="ally", start="1992", sources=[{"id": "samay2019", "locator": "p", "claim": "x"}]
+            org="WARSAW",
+            status="ally",
+            start="1992",
+            start_basis="in force",
+            sources=[{"id": "samay2019", "locator": "p", "claim": "x"}],
         )
     fields = {e["loc"][0] for e in error.value.errors()}
     assert fields == {"org", "status"}
