@@ -846,7 +846,9 @@ TOWNS: list[dict] = [
         "lonlat": (53.85, 48.28),
         "kind": "town",
         "iso3": "KAZ",
-        "location": ref("wp-kyzylkoga-district-ru", "infobox coordinates (48°16′48″N 53°51′00″E)", "location of the district"),
+        "location": ref(
+            "wp-kyzylkoga-district-ru", "infobox coordinates (48°16′48″N 53°51′00″E)", "location of the district"
+        ),
         "names": [
             name(
                 "Kyzylkoga district",
