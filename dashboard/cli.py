@@ -61,6 +61,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "sources": (
         "python -m dashboard sources -o bibliography.json",
         "python -m dashboard sources --format bibtex -o bibliography.bib",
+        "python -m dashboard sources --report",
     ),
     "import-gem": (
         "python -m dashboard import-gem ../shared/data/gem-pipeline-routes -o gem-routes.geojson",
@@ -128,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sources = _command(commands, "sources", "the bibliography")
     sources.add_argument("--format", choices=("csl-json", "bibtex"), default="csl-json")
+    sources.add_argument(
+        "--report",
+        action="store_true",
+        help="instead: the entries by kind, the undated ones, and the facts resting on encyclopedias alone",
+    )
     sources.add_argument("-o", "--output", type=Path)
 
     gem = _command(commands, "import-gem", "Global Energy Monitor pipeline route files as one user layer (GeoJSON)")
@@ -245,7 +251,11 @@ def run_export(args: argparse.Namespace) -> int:
 def run_sources(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     entries = list(catalog.bibliography.values())
-    if args.format == "bibtex":
+    if args.report:
+        from .sources import source_report
+
+        text = source_report(catalog).text()
+    elif args.format == "bibtex":
         text = to_bibtex(entries)
     else:
         text = json.dumps(to_csl_json(entries), ensure_ascii=False, indent=1) + "\n"

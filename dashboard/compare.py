@@ -237,7 +237,10 @@ def compare_years(catalog: Catalog, year_from: int, year_to: int, orgs: Iterable
                 came_and_went.append(FeatureChange.of(feature))
         layer_changes.append(LayerChanges(layer, tuple(opened), tuple(closed), tuple(came_and_went)))
 
+    # Events that begin in the span: a deployment under way since before year_from is no change.
     events = tuple(
-        FeatureChange.of(f) for f in sorted(catalog.layer("events"), key=_sort_key) if is_visible(f, between_view)
+        FeatureChange.of(f)
+        for f in sorted(catalog.layer("events"), key=_sort_key)
+        if year_from <= f.start.year <= year_to and is_visible(f, between_view)
     )
     return Comparison(year_from, year_to, selected, tuple(by_org), tuple(layer_changes), events)

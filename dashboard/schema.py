@@ -425,6 +425,25 @@ class CslDate(BaseModel):
         return "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(self.date_parts[0]))
 
 
+# What kind of source an entry is, for a briefer choosing what to cite: "official" (treaty
+# texts, laws, governments', ministries', organizations' and companies' own pages: primary
+# or official), "news" (news agencies, newspapers, news magazines and their analysis
+# columns), "scholarly" (journals, books, research institutes' papers), "encyclopedia"
+# (Wikipedia and its copies, other encyclopedias), "reference" (gazetteers, data sets,
+# databases and reference sites compiled from other sources) and "other" (travel pages,
+# blogs, commercial pages).
+SourceKind = Literal["official", "news", "scholarly", "encyclopedia", "reference", "other"]
+SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
+
+
+class CslCustom(BaseModel):
+    """CSL-JSON's `custom` object (csl-data.json 1.0.2: key-value data with no CSL field of
+    its own); this project keeps the kind of source there."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: SourceKind
+
+
 class CslEntry(BaseModel):
     """The CSL-JSON fields this project uses; others are refused to catch typos."""
 
@@ -458,6 +477,7 @@ class CslEntry(BaseModel):
     license: str | None = None
     note: str | None = None
     version: str | None = None
+    custom: CslCustom | None = None
 
     @model_validator(mode="after")
     def _web_pages_have_accessed(self) -> CslEntry:

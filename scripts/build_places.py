@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboard.loader import BIBLIOGRAPHY_PATH, GEODATA_DIR  # noqa: E402
+from dashboard.schema import CslEntry  # noqa: E402
+from dashboard.sources import derived_kind  # noqa: E402
 
 ACCESSED = {"date-parts": [[2026, 12, 2]]}
 GEONAMES_NOTE = (
@@ -773,6 +775,92 @@ TOWNS: list[dict] = [
         "hosts": ["base-lourdes"],
         "notes": "Labels the Lourdes station near Havana.",
     },
+    {
+        "id": "place-zossen",
+        "geonameid": 2803870,
+        "kind": "town",
+        "iso3": "DEU",
+        "hosts": ["base-wgf-wunsdorf"],
+        "notes": "Labels the Western Group of Forces headquarters at Wünsdorf, whose own coordinates were not found; "
+        "the base point is this GeoNames record.",
+    },
+    {
+        "id": "place-legnica",
+        "geonameid": 3093692,
+        "kind": "town",
+        "iso3": "POL",
+        "hosts": ["base-ngf-legnica"],
+    },
+    {
+        "id": "place-milovice",
+        "lonlat": (14.89056, 50.22889),
+        "kind": "town",
+        "iso3": "CZE",
+        "location": ref("wp-milovice", "infobox coordinates (50°13′44″N 14°53′26″E)", "location of Milovice"),
+        "names": [name("Milovice", None, None, ref("wp-milovice", "lead", "Milovice, town in Nymburk District"))],
+        "hosts": ["base-cgf-milovice"],
+    },
+    {
+        "id": "place-skrunda",
+        "lonlat": (22.0, 56.667),
+        "kind": "town",
+        "iso3": "LVA",
+        "location": ref("wp-skrunda", "infobox coordinates (56°40′N 22°0′E)", "location of Skrunda"),
+        "names": [name("Skrunda", None, None, ref("wp-skrunda", "lead", "Skrunda, town in Courland, Latvia"))],
+        "hosts": ["base-skrunda-radar"],
+    },
+    {
+        "id": "place-paldiski",
+        "lonlat": (24.05, 59.35),
+        "kind": "town",
+        "iso3": "EST",
+        "location": ref("wp-paldiski", "infobox coordinates (59°21′N 24°03′E)", "location of Paldiski"),
+        "names": [name("Paldiski", None, None, ref("wp-paldiski", "lead", "Paldiski, town and port in Harju County"))],
+        "hosts": ["base-paldiski"],
+    },
+    {
+        "id": "place-khan-ordasy",
+        "lonlat": (47.42833, 48.76972),
+        "kind": "town",
+        "iso3": "KAZ",
+        "location": ref("wp-khan-ordasy-ru", "infobox coordinates (48°46′11″N 47°25′42″E)", "location of Khan Ordasy"),
+        "names": [
+            name(
+                "Urda",
+                None,
+                "2006-02-18",
+                ref("silkadv-khan-ordasy", "para. 1", "named Urda until 18 February 2006"),
+                ref("wp-khan-ordasy-ru", "lead", "named Urda until 18 February 2006"),
+            ),
+            name(
+                "Khan Ordasy",
+                "2006-02-18",
+                None,
+                ref("silkadv-khan-ordasy", "para. 1", "Khan Ordasy, village in Bokey Orda district, West Kazakhstan"),
+            ),
+        ],
+        "hosts": ["base-kapustin-yar-kazakh-part"],
+    },
+    {
+        "id": "place-kyzylkoga",
+        "lonlat": (53.85, 48.28),
+        "kind": "town",
+        "iso3": "KAZ",
+        "location": ref(
+            "wp-kyzylkoga-district-ru", "infobox coordinates (48°16′48″N 53°51′00″E)", "location of the district"
+        ),
+        "names": [
+            name(
+                "Kyzylkoga district",
+                None,
+                None,
+                ref("wp-kyzylkoga-district-ru", "lead", "Kyzylkoga district of Atyrau region, centre Miyaly"),
+            )
+        ],
+        "precision": "region",
+        "hosts": ["base-929-taisoigan"],
+        "notes": "Labels a district, not a town: the coordinates of its centre, Miyaly, were not found.",
+    },
 ]
 
 # Capitals of the other states on the map (states.geojson), from GeoNames country info.
@@ -848,6 +936,14 @@ CAPITAL_ISO2 = {
 }
 # Capital names in GeoNames country info that differ from the city record's name.
 CAPITAL_CITY = {"New Delhi": 1261481, "Nay Pyi Taw": 6611854, "Ulaanbaatar": 2028462, "Reykjavik": 3413829}
+# Bases labelled by a capital that is otherwise generated from country info (forces placed at the capital).
+CAPITAL_HOSTS = {
+    "HUN": ["base-sgf-hungary"],
+    "LTU": ["base-russian-forces-lithuania"],
+    "LVA": ["base-russian-forces-latvia"],
+    "EST": ["base-russian-forces-estonia"],
+    "MNG": ["base-soviet-forces-mongolia"],
+}
 
 COUNTRIES: list[dict] = [
     {
@@ -997,6 +1093,7 @@ def main() -> None:
             "accessed": ACCESSED,
             "license": "CC BY 4.0",
             "note": GEONAMES_NOTE,
+            "custom": {"kind": "reference"},
         }
         return ref(entry_id, f"record {geonameid}: latitude/longitude", what)
 
@@ -1013,7 +1110,14 @@ def main() -> None:
             if c["countrycode"] == iso2 and c["name"] == capital
         )
         towns.append(
-            {"id": f"place-{slug(capital)}", "geonameid": geonameid, "name": capital, "kind": "capital", "iso3": iso3}
+            {
+                "id": f"place-{slug(capital)}",
+                "geonameid": geonameid,
+                "name": capital,
+                "kind": "capital",
+                "iso3": iso3,
+                "hosts": CAPITAL_HOSTS.get(iso3, []),
+            }
         )
     for town in towns:
         props: dict = {"id": town["id"], "kind": town["kind"]}
@@ -1100,7 +1204,11 @@ def main() -> None:
     write_collection(GEODATA_DIR / "places.geojson", features, name="places")
     bibliography = json.loads(BIBLIOGRAPHY_PATH.read_text(encoding="utf-8"))
     known = {e["id"] for e in bibliography}
-    bibliography += [e for i, e in entries.items() if i not in known]
+    bibliography += [
+        {**e, "custom": e.get("custom") or {"kind": derived_kind(CslEntry.model_validate(e))}}
+        for i, e in entries.items()
+        if i not in known
+    ]
     BIBLIOGRAPHY_PATH.write_text(json.dumps(bibliography, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(features)} places; {len(entries) - len(known & set(entries))} new bibliography entries")
 

@@ -64,6 +64,13 @@ def test_events_between_and_changed_ids(catalog):
     assert all(catalog.get(i) is not None for i in ids)
 
 
+def test_a_deployment_under_way_before_the_span_is_not_an_event_of_it(catalog):
+    # Russian peacekeepers in Transnistria since July 1992: on the map in 1998-2000, not a change then.
+    between = {e.id for e in compare_years(catalog, 1998, 2000).events}
+    assert "event-1992-07-29-transnistria-peacekeepers" not in between
+    assert "event-1992-07-29-transnistria-peacekeepers" in {e.id for e in compare_years(catalog, 1991, 1993).events}
+
+
 def test_to_dict_is_json(catalog):
     data = json.loads(json.dumps(compare_years(catalog, 2022, 2025).to_dict()))
     assert data["from"] == 2022 and data["to"] == 2025

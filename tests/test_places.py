@@ -35,6 +35,8 @@ RENAMES = [
     ("place-baikonur", 1995, "Baikonur"),
     ("place-taldykorgan", 1992, "Taldy-Kurgan"),
     ("place-taldykorgan", 1993, "Taldykorgan"),
+    ("place-khan-ordasy", 2005, "Urda"),
+    ("place-khan-ordasy", 2006, "Khan Ordasy"),
     ("place-country-tur", 2021, "Turkey"),
     ("place-country-tur", 2022, "Türkiye"),
     ("place-country-mkd", 2018, "Macedonia"),
