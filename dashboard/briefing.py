@@ -1,10 +1,10 @@
 """Briefing outputs: a static map (PNG/SVG) and a PDF pack with table, changes and footnotes.
 
-Pure (no streamlit). Colours and symbols come from layers.py and citations from
+Pure (no streamlit). Colours and symbols come from symbology.py and citations from
 citations.py, so the printed briefing always matches the dashboard. Data is text, never
 markup: every value is escaped before it reaches reportlab's Paragraph mini-language, and
 matplotlib never reads a name as mathtext. The user's own layers, when given, are drawn in
-one neutral style (userlayers.USER_COLOR) and listed after the curated features, marked.
+one neutral style (symbology.USER_COLOR) and listed after the curated features, marked.
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ from shapely.geometry.base import BaseGeometry
 
 from .citations import Citation, full_citation, is_http_url, resolve
 from .compare import DATED_LAYERS, Comparison, compare_years
-from .layers import (
+from .loader import BASEMAP_PATH, BIBLIOGRAPHY_PATH, GEODATA_DIR, ROOT, Catalog, Feature
+from .schema import LAYERS, ORGS
+from .selection import ViewFilter, disputed_status, feature_refs, is_visible, state_status, visible_memberships
+from .symbology import (
     BASE_GROUPS,
     BORDER_COLOR,
     DISPUTED_COLOR,
@@ -43,22 +46,15 @@ from .layers import (
     SELECTED_COLOR,
     STATUS_COLORS,
     STATUS_LABELS,
+    USER_COLOR,
+    USER_FILL,
     disputed_fill,
     legend,
 )
-from .loader import BASEMAP_PATH, BIBLIOGRAPHY_PATH, GEODATA_DIR, ROOT, Catalog, Feature
-from .schema import LAYERS, ORGS
-from .selection import ViewFilter, disputed_status, feature_refs, is_visible, state_status, visible_memberships
+from .symbology import USER_LEGEND_GROUP as LEGEND_GROUP
+from .symbology import user_legend_label as legend_label
 from .timefilter import span_label
-from .userlayers import (
-    LEGEND_GROUP,
-    USER_COLOR,
-    USER_FILL,
-    UserFeature,
-    UserLayers,
-    legend_label,
-    visible_user_features,
-)
+from .userlayers import UserFeature, UserLayers, visible_user_features
 
 MapFormat = Literal["png", "svg"]
 Bounds = tuple[float, float, float, float]

@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from .citations import escape_markdown, full_citation, resolve, short_citation
-from .layers import PRECISION_LABELS
 from .loader import Catalog, Feature
 from .schema import ORGS
 from .selection import ViewFilter, disputed_status, visible_memberships
+from .symbology import PRECISION_LABELS
 from .timefilter import span_label
 from .timeline import timeline_chart, timeline_rows
 

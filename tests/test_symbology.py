@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from colorspacious import cspace_convert
 
-from dashboard.layers import DISPUTED_COLOR, LAND_COLOR, ROUTE_COLORS, ROUTE_DASHES, STATUS_COLORS, legend
+from dashboard.symbology import DISPUTED_COLOR, LAND_COLOR, ROUTE_COLORS, ROUTE_DASHES, STATUS_COLORS, legend
 
 DEFICIENCIES = ("deuteranomaly", "protanomaly", "tritanomaly")
 # Normal vision, each simulated deficiency, and greyscale lightness: smallest allowed gaps.

@@ -20,9 +20,9 @@ from dashboard import briefing, userlayers
 from dashboard.briefing import build_briefing_pdf, render_static_map
 from dashboard.export import export_records, flat_rows, to_csv, to_geojson, write_with_gdal
 from dashboard.selection import ViewFilter
+from dashboard.symbology import USER_COLOR
 from dashboard.userlayers import (
     MAX_FILE_BYTES,
-    USER_COLOR,
     UserLayers,
     load_user_layers,
     read_geometry,
