@@ -254,7 +254,7 @@ def run_sources(args: argparse.Namespace) -> int:
 
 
 def run_brief(args: argparse.Namespace) -> int:
-    from .briefing import build_briefing_pdf
+    from .briefing_pack import build_briefing_pdf
 
     view = _view(args)
     if args.output.suffix.lower() != ".pdf":
@@ -266,7 +266,7 @@ def run_brief(args: argparse.Namespace) -> int:
 
 
 def run_map(args: argparse.Namespace) -> int:
-    from .briefing import render_static_map
+    from .static_map import render_static_map
 
     view = _view(args)
     fmt = args.output.suffix.lower().lstrip(".")

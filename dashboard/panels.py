@@ -175,10 +175,11 @@ def comparison(result) -> None:
 def downloads(catalog: Catalog, view: ViewFilter, visible_ids: tuple[str, ...], compare_to: int | None) -> None:
     """Every format analysts use, for exactly what the map shows. Files are built only
     when a button is pressed (deferred callables), so reruns stay fast."""
-    from .briefing import build_briefing_pdf, render_static_map
+    from .briefing_pack import build_briefing_pdf
     from .canvas import standalone_map
     from .citations import to_bibtex, to_csl_json
     from .export import export_bytes
+    from .static_map import render_static_map
 
     stem = f"csto-map-{view.year}" + (f"-{view.until}" if view.until is not None else "")
 
