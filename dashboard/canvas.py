@@ -24,39 +24,36 @@ from typing import Any
 
 import shapely
 from shapely.geometry import mapping
-from shapely.ops import polylabel
 
 from .citations import is_http_url, resolve, short_citation
-from .layers import (
+from .labels import intervals as _intervals
+from .labels import label_rows as _label_rows
+from .layers import INITIAL_VIEW, ONLINE_TILE_URL, POINT_LAYERS, canvas_layers, user_canvas_layers
+from .loader import Catalog, Feature
+from .regions import DEFAULT_REGION, REGIONS
+from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
+from .symbology import (
     BASE_GROUPS,
     EVENT_COLOR,
     FORMER_FILL,
     GARRISON_COLOR,
-    INITIAL_VIEW,
     LABEL_FONT,
     LABEL_STYLES,
     LAYER_KINDS,
-    ONLINE_TILE_URL,
-    POINT_LAYERS,
     PRECISION_LABELS,
     ROUTE_COLORS,
     ROUTE_DASHES,
     ROUTE_LABELS,
     STATUS_COLORS,
     STATUS_LABELS,
+    SYMBOL_TEXT_COLOR,
     UNCERTAINTY_METERS,
-    canvas_layers,
     disputed_fill,
     legend,
-    user_canvas_layers,
 )
-from .loader import Catalog, Feature
-from .places import capital_of_in, name_in
-from .regions import DEFAULT_REGION, REGIONS
-from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
+from .symbology import user_legend_label as legend_label
 from .timefilter import span_label, year_of
-from .userlayers import LEGEND_GROUP as USER_LEGEND_GROUP
-from .userlayers import USER_COLOR, UserFeature, UserLayers, legend_label
+from .userlayers import UserFeature, UserLayers
 from .viewstate import FIRST_YEAR
 
 FRONTEND_DIR = Path(__file__).resolve().parent / "frontend"
@@ -151,7 +148,7 @@ def _point_row(feature: Feature, catalog: Catalog, kind: str, status: str, color
         "origin": _round([feature.geometry.x, feature.geometry.y]),
         "fill": FORMER_FILL if former else color,
         "line": color,
-        "text_color": color if former else [255, 255, 255, 255],
+        "text_color": color if former else SYMBOL_TEXT_COLOR,
         "symbol": symbol,
         "halo": UNCERTAINTY_METERS.get(feature.props.precision, 0),
     }
@@ -240,73 +237,6 @@ def _pipeline_rows(catalog: Catalog) -> list[dict[str, Any]]:
     return rows
 
 
-def _label_point(geometry) -> list[float]:
-    """Where a country's name goes: the pole of inaccessibility of its largest part within
-    the region (Russia's whole territory would put its name in the Far East, off the map)."""
-    in_region = geometry.intersection(shapely.box(*REGIONS[DEFAULT_REGION].bbox))
-    parts = (
-        getattr(in_region, "geoms", [in_region]) if not in_region.is_empty else getattr(geometry, "geoms", [geometry])
-    )
-    largest = max((part for part in parts if part.geom_type == "Polygon"), key=lambda part: part.area)
-    point = polylabel(largest, tolerance=0.05)
-    return _round([point.x, point.y])
-
-
-def _label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every name the map may write, one row per run of years with the same name; and the
-    capitals' dots. The browser decides which names fit (see frontend/canvas.js)."""
-    years = range(FIRST_YEAR, catalog.latest_year + 1)
-    renamed_states = {p.props.iso3: p for p in catalog.places if p.kind == "country"}
-    rows: list[dict[str, Any]] = []
-    dots: list[dict[str, Any]] = []
-
-    def add(place_id: str, kind: str, position: list[float], names: dict[int, str | None], hosts=()) -> None:
-        style = LABEL_STYLES[kind]
-        looks = {
-            year: None if name is None else {"text": name.upper() if style.get("upper") else name}
-            for year, name in names.items()
-        }
-        for row in _intervals(looks):
-            rows.append(
-                {
-                    **row,
-                    "id": place_id,
-                    "kind": kind,
-                    "position": position,
-                    "size": style["size"],
-                    "color": style["color"],
-                    "priority": style["priority"],
-                    "hosts": list(hosts),
-                }
-            )
-
-    for state in catalog.layer("states"):
-        place = renamed_states.get(state.props.iso3)
-        names = {y: name_in(place, y) if place else state.name for y in years}
-        add(f"label-{state.id}", "country", _label_point(state.geometry), names)
-    for place in catalog.places:
-        if place.kind == "country":
-            continue
-        position = _round([place.lon, place.lat])
-        kind = place.kind
-        if kind == "capital":
-            capital_years = {y: bool(capital_of_in(place, y)) for y in years}
-            for row in _intervals({y: {} if is_capital else None for y, is_capital in capital_years.items()}):
-                dots.append({**row, "id": place.id, "position": position})
-            # A former capital (Almaty after 1997) is labelled as a town while it is not one.
-            add(place.id, "capital", position, {y: name_in(place, y) if capital_years[y] else None for y in years})
-            add(
-                f"{place.id}-town",
-                "town",
-                position,
-                {y: None if capital_years[y] else name_in(place, y) for y in years},
-                place.props.hosts,
-            )
-        else:
-            add(place.id, kind, position, {y: name_in(place, y) for y in years}, place.props.hosts)
-    return rows, dots
-
-
 def build_scene(catalog: Catalog, basemap: dict[str, Any]) -> dict[str, Any]:
     """Everything that does not depend on the year, the organizations or the layer choice."""
     geometries = _display_geometries(catalog)
@@ -340,25 +270,6 @@ def _membership_summary(feature: Feature, orgs: frozenset[str] | None, year: int
     if not current:
         return "No status in the selected organizations this year"
     return "; ".join(f"{m.org}: {m.status} ({span_label(m.start, m.end)})" for m in current)
-
-
-def _intervals(by_year: dict[int, dict[str, Any] | None]) -> list[dict[str, Any]]:
-    """Runs of equal appearance, as rows with t0..t1: a year change then only moves a filter."""
-    rows: list[dict[str, Any]] = []
-    for year in sorted(by_year):
-        look = by_year[year]
-        if look is None:
-            continue
-        last = rows[-1] if rows else None
-        if (
-            last is not None
-            and last["t1"] == year - 1
-            and {k: v for k, v in last.items() if k not in ("t0", "t1")} == look
-        ):
-            last["t1"] = year
-        else:
-            rows.append({**look, "t0": year, "t1": year})
-    return rows
 
 
 def _state_rows(catalog: Catalog, orgs: frozenset[str] | None) -> list[dict[str, Any]]:
@@ -659,14 +570,5 @@ def build_user_payload(user_layers: UserLayers) -> dict[str, Any]:
         },
         "geometries": geometries,
         "cards": {f.id: _user_card(f) for f in user_layers.features},
-        "legend": [
-            {
-                "group": USER_LEGEND_GROUP,
-                "shape": "circle",
-                "color": USER_COLOR,
-                "symbol": "",
-                "label": legend_label(name),
-            }
-            for name in user_layers.names
-        ],
+        "legend": [item for item in legend(user_layers.names) if item["shape"] == "user"],
     }

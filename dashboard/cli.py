@@ -15,6 +15,7 @@ from typing import NoReturn
 from .citations import to_bibtex, to_csl_json
 from .export import FORMATS, to_csv, to_geojson, write_with_gdal
 from .loader import load_catalog
+from .regions import DEFAULT_REGION, REGIONS
 from .schema import LAYERS, ORGS
 from .selection import ViewFilter
 from .userlayers import UserLayers, load_user_layers
@@ -45,14 +46,17 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "brief": (
         "python -m dashboard brief --year 2022 --org CSTO -o brief.pdf",
         "python -m dashboard brief --year 2010 --org CSTO SCO --layer states bases --compare-to 2001 -o brief.pdf",
+        "python -m dashboard brief --year 2022 --org CSTO --region central-asia -o central-asia.pdf",
     ),
     "map": (
         "python -m dashboard map --year 2010 --org CSTO -o map.png",
         "python -m dashboard map --year 2022 --org CSTO EAEU --layer states pipelines -o map.svg",
+        "python -m dashboard map --year 1995 --org CSTO --region south-caucasus -o caucasus-1995.png",
     ),
     "html": (
         "python -m dashboard html --year 2010 --org CSTO -o map.html",
         "python -m dashboard html --year 1995 --org CSTO CIS --layer states bases -o csto-1995.html",
+        "python -m dashboard html --year 2022 --region central-asia -o central-asia.html",
     ),
     "diff": (
         "python -m dashboard diff --from 2001 --to 2022",
@@ -109,16 +113,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filter_arguments(brief, year_required=True)
     brief.add_argument("--compare-to", type=int, metavar="YEAR", help="also list what changed since this year")
     brief.add_argument("-o", "--output", type=Path, required=True, help="the PDF to write")
+    _add_region_argument(brief)
     _add_user_layers_argument(brief)
 
     static_map = _command(commands, "map", "a static map of a view (format from the suffix: .png or .svg)")
     _add_filter_arguments(static_map, year_required=True)
     static_map.add_argument("-o", "--output", type=Path, required=True, help="map.png or map.svg")
+    _add_region_argument(static_map)
     _add_user_layers_argument(static_map)
 
     html_map = _command(commands, "html", "the interactive map of a view as one self-contained HTML file")
     _add_filter_arguments(html_map)
     html_map.add_argument("-o", "--output", type=Path, required=True, help="map.html (opens from disk, no requests)")
+    _add_region_argument(html_map)
 
     diff = _command(commands, "diff", "what changed between two years")
     diff.add_argument("--from", dest="year_from", type=int, required=True, metavar="YEAR")
@@ -168,6 +175,16 @@ def _add_filter_arguments(parser: argparse.ArgumentParser, year_required: bool =
     parser.add_argument("--year", type=int, required=year_required, help="only what is active in this year")
     _add_org_argument(parser)
     _add_list_argument(parser, "--layer", tuple(LAYERS), "NAME")
+
+
+def _add_region_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--region",
+        choices=tuple(REGIONS),
+        default=DEFAULT_REGION,
+        help=f"the frame, as the map's region views: {', '.join(f'{code} ({r.title})' for code, r in REGIONS.items())}; "
+        f"default {DEFAULT_REGION}",
+    )
 
 
 def _add_user_layers_argument(parser: argparse.ArgumentParser) -> None:
@@ -264,25 +281,32 @@ def run_sources(args: argparse.Namespace) -> int:
 
 
 def run_brief(args: argparse.Namespace) -> int:
-    from .briefing import build_briefing_pdf
+    from .briefing_pack import build_briefing_pdf
 
     view = _view(args)
     if args.output.suffix.lower() != ".pdf":
         raise CliError(f"brief writes a PDF: {args.output} should end in .pdf")
     if args.compare_to is not None and args.compare_to > args.year:
         raise CliError(f"--compare-to {args.compare_to} is after --year {args.year}")
-    build_briefing_pdf(load_catalog(), view, args.output, compare_to=args.compare_to, user_layers=_user_layers(args))
+    build_briefing_pdf(
+        load_catalog(),
+        view,
+        args.output,
+        compare_to=args.compare_to,
+        user_layers=_user_layers(args),
+        region=args.region,
+    )
     return 0
 
 
 def run_map(args: argparse.Namespace) -> int:
-    from .briefing import render_static_map
+    from .static_map import render_static_map
 
     view = _view(args)
     fmt = args.output.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         raise CliError(f"map writes .png or .svg (from the file name): {args.output}")
-    render_static_map(load_catalog(), view, args.output, fmt, user_layers=_user_layers(args))
+    render_static_map(load_catalog(), view, args.output, fmt, user_layers=_user_layers(args), region=args.region)
     return 0
 
 
@@ -292,7 +316,7 @@ def run_html(args: argparse.Namespace) -> int:
     view = _view(args)
     if args.output.suffix.lower() not in (".html", ".htm"):
         raise CliError(f"html writes an .html file: {args.output}")
-    args.output.write_text(standalone_map(load_catalog(), view), encoding="utf-8")
+    args.output.write_text(standalone_map(load_catalog(), view, region=args.region), encoding="utf-8")
     return 0
 
 

@@ -22,8 +22,9 @@ from .citations import Citation, resolve, user_source
 from .loader import Catalog, Feature
 from .schema import LAYERS
 from .selection import ViewFilter, feature_refs, visible_features, visible_memberships
+from .symbology import user_legend_label
 from .timefilter import span_label
-from .userlayers import UserFeature, UserLayers, legend_label, visible_user_features
+from .userlayers import UserFeature, UserLayers, visible_user_features
 
 FORMATS = ("geojson", "csv", "kml", "gpkg")
 KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
@@ -242,7 +243,7 @@ def user_kml_description(feature: UserFeature) -> str:
     escaped, only http(s) sources made links."""
     span = html.escape(span_label(feature.start, feature.end))
     heading = (
-        f"<p><b>{html.escape(legend_label(feature.layer))}</b> (your data, not checked by the project), {span}</p>"
+        f"<p><b>{html.escape(user_legend_label(feature.layer))}</b> (your data, not checked by the project), {span}</p>"
     )
     sources = "".join(f"<li>{user_source(text, 'html')}</li>" for text in feature.sources)
     attributes = "".join(

@@ -1,4 +1,4 @@
-"""The map's symbology (colours, symbols, legend) and its layers, described with pydeck.
+"""The map's layers, described with pydeck; their colours and symbols come from symbology.py.
 
 Pure: no streamlit here. The layers name their data as "dataset:<name>"; the canvas
 (dashboard/canvas.py and the browser code in dashboard/frontend/) supplies those data
@@ -14,84 +14,29 @@ from typing import Any
 
 import pydeck as pdk
 
-from .loader import BASEMAP_PATH, Catalog, Feature
-from .selection import disputed_status, state_status
+from .loader import BASEMAP_PATH
+from .symbology import (
+    BORDER_COLOR,
+    CAPITAL_DOT,
+    CAPITAL_RING,
+    COUNTRY_BORDER_COLOR,
+    DISPUTED_EDGE,
+    HALO_FILL,
+    HIGHLIGHT_COLOR,
+    LABEL_FONT,
+    LABEL_HALO,
+    LAND_COLOR,
+    LEADER_COLOR,
+    SELECTED_COLOR,
+    SYMBOL_RADIUS,
+    SYMBOL_TEXT_COLOR,
+    USER_COLOR,
+    USER_FILL,
+    Color,
+)
 
 DISPLAY_BASEMAP_PATH = BASEMAP_PATH.parent / "land-display.geojson"
 INITIAL_VIEW = {"latitude": 45.0, "longitude": 62.0, "zoom": 2.6, "min_zoom": 1.5, "max_zoom": 10}
-
-Color = list[int]
-
-# Opaque, so screen and print match. Chosen in CIE LCh: the stronger the status, the darker
-# (disputed L*31, member L*44 ... partner L*90, land L*96), each hue apart, so the classes stay apart for colour-blind
-# readers and in greyscale print (tests/test_symbology.py simulates both).
-STATUS_COLORS: dict[str, Color] = {
-    "member": [0, 110, 178, 255],
-    "associate": [0, 146, 139, 255],
-    "suspended": [229, 126, 30, 255],
-    "assembly observer": [219, 149, 201, 255],
-    "observer": [125, 201, 225, 255],
-    "former": [208, 208, 208, 255],
-    "partner": [213, 235, 163, 255],
-}
-STATUS_LABELS = {
-    "member": "Member",
-    "suspended": "Member, participation suspended/frozen",
-    "associate": "Associate member",
-    "observer": "Observer",
-    "partner": "Partner (NATO PfP partner, SCO dialogue partner)",
-    "assembly observer": "Parliament observes the organization's parliamentary assembly (no state status)",
-    "former": "No status that year; held one earlier (former member, observer or partner)",
-}
-
-BASE_GROUPS: dict[str, tuple[str, Color, str]] = {
-    # base type -> (symbol letter, colour, legend label)
-    "army base": ("G", [190, 30, 45, 255], "Ground forces base"),
-    "headquarters": ("G", [190, 30, 45, 255], "Ground forces base"),
-    "depot": ("D", [150, 80, 40, 255], "Depot"),
-    "air base": ("A", [120, 40, 160, 255], "Air base"),
-    "naval base": ("N", [20, 60, 140, 255], "Naval base or facility"),
-    "naval facility": ("N", [20, 60, 140, 255], "Naval base or facility"),
-    "radar station": ("R", [200, 90, 0, 255], "Radar, space surveillance, communications"),
-    "space surveillance": ("R", [200, 90, 0, 255], "Radar, space surveillance, communications"),
-    "communications station": ("R", [200, 90, 0, 255], "Radar, space surveillance, communications"),
-    "seismic station": ("R", [200, 90, 0, 255], "Radar, space surveillance, communications"),
-    "test range": ("T", [90, 90, 90, 255], "Test range or spaceport"),
-    "spaceport": ("T", [90, 90, 90, 255], "Test range or spaceport"),
-    "other": ("O", [110, 110, 110, 255], "Other facility"),
-}
-GARRISON_COLOR: Color = [0, 130, 70, 255]
-EVENT_COLOR: Color = [250, 200, 0, 255]
-FORMER_FILL: Color = [255, 255, 255, 230]
-# Words for each layer and route class, shared by tooltips, tables and the briefing.
-LAYER_KINDS: dict[str, str] = {
-    "states": "State",
-    "disputed": "Disputed or breakaway area",
-    "borders": "Land border",
-    "pipelines": "Pipeline",
-    "bases": "Russian base",
-    "garrisons": "CSTO garrison",
-    "events": "Event",
-}
-ROUTE_LABELS: dict[str, str] = {"through_russia": "through Russia", "bypassing_russia": "bypassing Russia"}
-# Vermillion and bluish green (Okabe–Ito) apart for colour-blind readers; in greyscale they
-# are alike, so bypassing routes are also dashed (ROUTE_DASHES), on screen and in print.
-ROUTE_COLORS: dict[str, Color] = {"through_russia": [213, 94, 0, 235], "bypassing_russia": [0, 150, 110, 235]}
-ROUTE_DASHES: dict[str, list[int]] = {"through_russia": [0, 0], "bypassing_russia": [4, 2]}
-BORDER_COLOR: Color = [120, 0, 0, 255]
-DISPUTED_COLOR: Color = [73, 66, 121, 255]
-SELECTED_COLOR: Color = [255, 0, 180, 255]
-HIGHLIGHT_COLOR: Color = [255, 0, 255, 200]
-# Radius of the translucent halo that shows how well a point is located.
-UNCERTAINTY_METERS = {"exact": 0, "town": 15_000, "region": 60_000, "country": 150_000}
-PRECISION_LABELS = {
-    "exact": "exact site",
-    "town": "placed on the town",
-    "region": "approximate (region)",
-    "country": "country only (placed at the capital)",
-    "waypoints": "schematic: straight lines between documented waypoints",
-    "derived": "derived from Natural Earth 1:10m",
-}
 
 
 @lru_cache(maxsize=4)
@@ -104,35 +49,9 @@ def basemap_collection(path: Path = DISPLAY_BASEMAP_PATH) -> dict[str, Any]:
         return {"type": "FeatureCollection", "features": []}
 
 
-LAND_COLOR: Color = [247, 243, 238, 255]
-COUNTRY_BORDER_COLOR: Color = [140, 140, 145, 255]
 # Off by default: raster tiles from basemaps.cartocdn.com (CARTO; OpenStreetMap data).
 ONLINE_TILE_URL = "https://basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png"
 
-
-def disputed_fill(catalog: Catalog, feature: Feature, year: int, orgs: frozenset[str] | None) -> Color:
-    """While the de jure state holds the area it is painted as that state; otherwise
-    as disputed, so Crimea is never painted as Russian or as CSTO territory."""
-    record = disputed_status(feature, year)
-    if record is None or not record.de_jure_control:
-        return DISPUTED_COLOR
-    host = next((s for s in catalog.layer("states") if s.props.iso3 == feature.props.de_jure_iso3), None)
-    status = state_status(host, year, orgs) if host else None
-    return STATUS_COLORS[status] if status else LAND_COLOR
-
-
-# Names on the map: one style per kind of place; higher priority keeps its place when
-# labels compete for room (the browser places them, avoiding each other and the symbols).
-LABEL_FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
-LABEL_STYLES: dict[str, dict[str, Any]] = {
-    "border": {"size": 11, "color": BORDER_COLOR, "priority": 6},
-    "capital": {"size": 12, "color": [25, 25, 30, 255], "priority": 5},
-    "country": {"size": 11, "color": [95, 95, 105, 255], "priority": 4, "upper": True},
-    "town": {"size": 11, "color": [55, 55, 60, 255], "priority": 3},
-    "sea": {"size": 12, "color": [45, 95, 150, 255], "priority": 2},
-    "lake": {"size": 11, "color": [45, 95, 150, 255], "priority": 1},
-}
-CAPITAL_DOT: Color = [25, 25, 30, 255]
 
 # Time filtering on the GPU: every dated row carries [t0, t1] (its first and last year).
 # The browser moves the filter range, never the data. "year" layers (states, disputed
@@ -145,7 +64,6 @@ TIME_FILTER: dict[str, Any] = {
 PROPERTY_TIMES = "[properties.t0, properties.t1]"
 ROW_TIMES = "[t0, t1]"
 POINT_LAYERS = ("events", "garrisons", "bases")
-SYMBOL_RADIUS = {"events": 6, "garrisons": 9, "bases": 9}
 
 
 def _timed(accessor: str, mode: str) -> dict[str, Any]:
@@ -168,7 +86,7 @@ def _point_layers(layer_id: str) -> list[pdk.Layer]:
             radius_units="'meters'",
             filled=True,
             stroked=True,
-            get_fill_color=[120, 120, 120, 35],
+            get_fill_color=HALO_FILL,
             get_line_color="line",
             line_width_min_pixels=1,
             pickable=False,
@@ -262,7 +180,7 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
                 filled=True,
                 stroked=True,
                 get_fill_color="properties.fill",
-                get_line_color=[110, 60, 140, 255],
+                get_line_color=DISPUTED_EDGE,
                 line_width_min_pixels=1.5,
                 point_type="'circle'",
                 get_point_radius=30_000,
@@ -333,7 +251,7 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
             radius_units="'pixels'",
             get_fill_color=CAPITAL_DOT,
             stroked=True,
-            get_line_color=[255, 255, 255, 255],
+            get_line_color=CAPITAL_RING,
             line_width_min_pixels=1,
             pickable=False,
             **_timed(ROW_TIMES, "year"),
@@ -354,7 +272,7 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
             font_family=f"'{LABEL_FONT}'",
             font_settings={"sdf": True, "fontSize": 64, "buffer": 16, "radius": 24},
             outline_width=14,  # atlas pixels (fontSize 64): about 2.5 px around an 11 px name
-            outline_color=[255, 255, 255, 230],
+            outline_color=LABEL_HALO,
             character_set="'auto'",
             pickable=False,
         )
@@ -366,7 +284,7 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
             data="dataset:leaders",
             get_source_position="from",
             get_target_position="to",
-            get_color=[60, 60, 60, 200],
+            get_color=LEADER_COLOR,
             get_width=1,
             width_units="'pixels'",
             pickable=False,
@@ -381,9 +299,7 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
 
 
 def user_canvas_layers() -> list[dict[str, Any]]:
-    """Your own layers: one neutral style (userlayers.USER_COLOR), filtered by year like the rest."""
-    from .userlayers import USER_COLOR, USER_FILL
-
+    """Your own layers: one neutral style (symbology.USER_COLOR), filtered by year like the rest."""
     timed = _timed(ROW_TIMES, "overlap")
     specs = [
         pdk.Layer(
@@ -416,7 +332,7 @@ def user_canvas_layers() -> list[dict[str, Any]]:
             id="user-points",
             data="dataset:user-points",
             get_position="position",
-            get_fill_color=[255, 255, 255, 255],
+            get_fill_color=SYMBOL_TEXT_COLOR,
             get_line_color=USER_COLOR,
             get_radius=5,
             radius_units="'pixels'",
@@ -429,101 +345,3 @@ def user_canvas_layers() -> list[dict[str, Any]]:
         ),
     ]
     return [json.loads(layer.to_json()) for layer in specs]
-
-
-def legend() -> list[dict[str, Any]]:
-    """Every colour and symbol the map uses, for the legend panel and static maps."""
-    items: list[dict[str, Any]] = []
-    for status, label in STATUS_LABELS.items():
-        items.append(
-            {
-                "group": "States (status in the selected organizations)",
-                "shape": "area",
-                "color": STATUS_COLORS[status],
-                "label": label,
-            }
-        )
-    items.append(
-        {
-            "group": "States (status in the selected organizations)",
-            "shape": "area",
-            "color": DISPUTED_COLOR,
-            "label": "Disputed or breakaway area (point: outline not shipped)",
-        }
-    )
-    seen = set()
-    for symbol, color, label in BASE_GROUPS.values():
-        if label not in seen:
-            seen.add(label)
-            items.append(
-                {"group": "Russian bases abroad", "shape": "circle", "color": color, "symbol": symbol, "label": label}
-            )
-    items.append(
-        {
-            "group": "Russian bases abroad",
-            "shape": "hollow",
-            "color": [120, 120, 120, 255],
-            "symbol": "",
-            "label": "White fill: former site (closed or withdrawn)",
-        }
-    )
-    items.append(
-        {
-            "group": "CSTO collective forces",
-            "shape": "circle",
-            "color": GARRISON_COLOR,
-            "symbol": "★",
-            "label": "Home garrison of a unit assigned to the CSTO forces",
-        }
-    )
-    items.append(
-        {
-            "group": "Events",
-            "shape": "circle",
-            "color": EVENT_COLOR,
-            "symbol": "",
-            "label": "Event in the selected year",
-        }
-    )
-    items.append(
-        {
-            "group": "Location accuracy",
-            "shape": "halo",
-            "color": [120, 120, 120, 90],
-            "label": "Grey halo: approximate location (town, region or country only)",
-        }
-    )
-    items.append(
-        {
-            "group": "Lines",
-            "shape": "line",
-            "color": ROUTE_COLORS["through_russia"],
-            "label": "Pipeline through Russia (thick: oil, thin: gas)",
-        }
-    )
-    items.append(
-        {
-            "group": "Lines",
-            "shape": "line",
-            "color": ROUTE_COLORS["bypassing_russia"],
-            "label": "Pipeline bypassing Russia, dashed (thick: oil, thin: gas)",
-            "dash": True,
-        }
-    )
-    items.append(
-        {
-            "group": "Lines",
-            "shape": "line",
-            "color": BORDER_COLOR,
-            "label": "Kazakhstan–Russia border (Natural Earth 1:10m)",
-        }
-    )
-    items.append(
-        {
-            "group": "Lines",
-            "shape": "note",
-            "color": [0, 0, 0, 0],
-            "label": "Pipelines are schematic: straight between documented waypoints",
-        }
-    )
-    return items

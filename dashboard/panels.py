@@ -10,14 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from .citations import escape_markdown, full_citation, resolve, short_citation, user_source
-from .layers import PRECISION_LABELS
 from .loader import Catalog, Feature
 from .regions import DEFAULT_REGION
 from .schema import ORGS
 from .selection import ViewFilter, disputed_status, visible_memberships
+from .symbology import PRECISION_LABELS
+from .symbology import user_legend_label as legend_label
 from .timefilter import span_label
 from .timeline import timeline_chart, timeline_rows
-from .userlayers import UserFeature, UserLayers, legend_label
+from .userlayers import UserFeature, UserLayers
 
 
 def url_notes(notes: list[str]) -> None:
@@ -212,10 +213,11 @@ def downloads(
 ) -> None:
     """Every format analysts use, for exactly what the map shows. Files are built only
     when a button is pressed (deferred callables), so reruns stay fast."""
-    from .briefing import build_briefing_pdf, render_static_map
+    from .briefing_pack import build_briefing_pdf
     from .canvas import standalone_map
     from .citations import to_bibtex, to_csl_json
     from .export import export_bytes
+    from .static_map import render_static_map
 
     stem = f"csto-map-{view.year}" + (f"-{view.until}" if view.until is not None else "")
 

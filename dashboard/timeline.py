@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from .loader import Catalog
+from .symbology import TIMELINE_YEAR_COLOR, hex_color
 from .timefilter import year_of
 
 
@@ -66,5 +67,9 @@ def timeline_chart(rows: pd.DataFrame, year: int, first_year: int, last_year: in
             ],
         )
     )
-    rule = alt.Chart(pd.DataFrame({"year": [year]})).mark_rule(color="#d6006f", strokeWidth=2).encode(x="year:Q")
+    rule = (
+        alt.Chart(pd.DataFrame({"year": [year]}))
+        .mark_rule(color=hex_color(TIMELINE_YEAR_COLOR), strokeWidth=2)
+        .encode(x="year:Q")
+    )
     return alt.layer(dots, rule).properties(height=max(120, 22 * counts.track.nunique()))

@@ -52,10 +52,6 @@ ENV_VAR = "DASHBOARD_USER_LAYERS"
 FILE_SUFFIXES = (".geojson", ".json")
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 ID_PREFIX = "user:"
-# One neutral style for every user layer, on the static map and (for the app) in pydeck.
-USER_COLOR: list[int] = [45, 45, 45, 255]
-USER_FILL: list[int] = [45, 45, 45, 45]
-LEGEND_GROUP = "Your layers (not checked by the project)"
 
 # What no output can carry as text: control characters (tab and line breaks aside),
 # unpaired surrogates and the two XML non-characters.
@@ -66,10 +62,6 @@ _ACTIVE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:", "blob:", "mailt
 _WGS84_NAMES = ("CRS84", "4326")
 _TAKEN_PROPERTIES = ("name", "start", "end", "sources")
 _EARLIEST, _LATEST = np.iinfo(np.int64).min, np.iinfo(np.int64).max
-
-
-def legend_label(layer_name: str) -> str:
-    return f"Your layer: {layer_name}"
 
 
 def layer_label(layer_name: str) -> str:

@@ -11,17 +11,14 @@ import pytest
 from matplotlib.image import imread
 from pypdf import PdfReader
 
-from dashboard.briefing import (
-    Footnotes,
-    build_briefing_pdf,
-    data_version,
-    render_static_map,
-)
+from dashboard.briefing_pack import Footnotes, build_briefing_pdf, data_version
 from dashboard.citations import resolve
 from dashboard.loader import Catalog, Feature
 from dashboard.selection import ViewFilter, feature_refs, visible_features
+from dashboard.static_map import render_static_map
+from dashboard.symbology import HIGHLIGHT_COLOR
 
-MAGENTA = np.array([1.0, 0.0, 180 / 255])
+MAGENTA = np.array(HIGHLIGHT_COLOR[:3]) / 255
 
 
 def _magenta_pixels(image: np.ndarray) -> int:
@@ -126,3 +123,24 @@ def test_pdf_escapes_data(catalog, tmp_path):
 def test_data_version():
     version = data_version()
     assert "data sha256" in version and len(version) > 15
+
+
+def test_pdf_frames_the_region_and_prints_the_map_at_its_size(catalog, tmp_path):
+    path = tmp_path / "central-asia.pdf"
+    build_briefing_pdf(catalog, ViewFilter.make(year=2022, orgs=["CSTO"]), path, region="central-asia")
+    reader = PdfReader(path)
+    first = reader.pages[0]
+    assert "Region: Central Asia" in first.extract_text()
+    images = list(first.images)
+    assert len(images) == 1
+    picture = imread(io.BytesIO(images[0].data))
+    # Drawn at the printed size (200 dpi): the map is as wide as the text frame, so a point
+    # on the figure is a point on paper and the names print at the screen's size.
+    page_width = float(first.mediabox.width)
+    frame_width_in = (page_width - 2 * 12 * 72 / 25.4 - 12) / 72
+    assert picture.shape[1] == pytest.approx(frame_width_in * 200, rel=0.01)
+
+
+def test_pdf_refuses_an_unknown_region(catalog, tmp_path):
+    with pytest.raises(ValueError, match="unknown region 'atlantis'"):
+        build_briefing_pdf(catalog, ViewFilter.make(year=2022), tmp_path / "x.pdf", region="atlantis")

@@ -3,12 +3,15 @@
 import csv
 import io
 import json
+import re
 import shlex
+import xml.etree.ElementTree as ET
 
 import pytest
 from conftest import point_feature, run_cli
 
 from dashboard.cli import EXAMPLES, build_parser, main
+from dashboard.regions import DEFAULT_REGION, REGIONS
 
 
 def test_validate_passes_on_the_shipped_data():
@@ -131,6 +134,11 @@ def test_diff_org_takes_several_values_too():
         (("diff", "--from", "2001", "--to", "2022", "--org", "NATO", "csto"), "invalid choice: 'csto'"),
         (("export", "--org"), "argument --org: expected at least one argument"),
         (("brief", "--year", "twenty", "-o", "b.pdf"), "argument --year: invalid int value: 'twenty'"),
+        (
+            ("map", "--year", "2010", "--region", "atlantis", "-o", "x.png"),
+            "argument --region: invalid choice: 'atlantis'",
+        ),
+        (("html", "--region", "Central-Asia", "-o", "x.html"), "argument --region: invalid choice: 'Central-Asia'"),
     ],
 )
 def test_bad_arguments_give_a_one_line_error(args, expected, capsys):
@@ -166,3 +174,36 @@ def test_every_command_help_shows_examples_that_parse(command, capsys):
         assert words[:4] == ["python", "-m", "dashboard", command], line
         args = build_parser().parse_args(words[3:])
         assert args.command == command
+
+
+def _svg_texts(path) -> set[str]:
+    return {"".join(node.itertext()) for node in ET.parse(path).getroot().iter("{http://www.w3.org/2000/svg}text")}
+
+
+def test_map_frames_the_region_given(tmp_path):
+    caucasus, whole = tmp_path / "caucasus.svg", tmp_path / "whole.svg"
+    assert main(["map", "--year", "1995", "--org", "CSTO", "--region", "south-caucasus", "-o", str(caucasus)]) == 0
+    assert main(["map", "--year", "1995", "--org", "CSTO", "-o", str(whole)]) == 0
+    near, far = _svg_texts(caucasus), _svg_texts(whole)
+    assert "South Caucasus · Organizations: CSTO · Layers: all layers" in near
+    assert f"{REGIONS[DEFAULT_REGION].title} · Organizations: CSTO · Layers: all layers" in far
+    assert {"Yerevan", "Gyumri", "Batumi"} <= near and "Moscow" not in near
+    assert "Moscow" in far
+
+
+def test_brief_frames_the_region_given(tmp_path):
+    from pypdf import PdfReader
+
+    path = tmp_path / "brief.pdf"
+    assert main(["brief", "--year", "2022", "--org", "CSTO", "--region", "kaz-rus-border", "-o", str(path)]) == 0
+    assert "Region: Kazakhstan–Russia border" in PdfReader(path).pages[0].extract_text()
+
+
+def test_html_opens_on_the_region_given(tmp_path):
+    path = tmp_path / "map.html"
+    assert main(["html", "--year", "2022", "--region", "central-asia", "-o", str(path)]) == 0
+    boot = re.search(r'<script id="canvas-boot" type="application/json">(.*?)</script>', path.read_text(), re.S)
+    assert json.loads(boot.group(1))["frame"]["region"] == "central-asia"
+    assert main(["html", "--year", "2022", "-o", str(path)]) == 0
+    boot = re.search(r'<script id="canvas-boot" type="application/json">(.*?)</script>', path.read_text(), re.S)
+    assert json.loads(boot.group(1))["frame"]["region"] == DEFAULT_REGION

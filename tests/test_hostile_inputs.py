@@ -22,9 +22,10 @@ from conftest import ROOT, user_collection, user_point
 from pypdf import PdfReader
 
 from dashboard import safejson, userlayers
-from dashboard.briefing import build_briefing_pdf, render_static_map
+from dashboard.briefing_pack import build_briefing_pdf
 from dashboard.export import write_with_gdal
 from dashboard.selection import ViewFilter
+from dashboard.static_map import render_static_map
 from dashboard.userlayers import UserLayers, load_user_layers
 
 HOSTILE = ROOT / "tests" / "hostile"

@@ -61,8 +61,8 @@ def test_closed_base_disappears_after_its_end_year(catalog):
 
 
 def test_an_assembly_observer_is_not_shown_as_an_observer_of_the_csto(catalog):
-    from dashboard.layers import STATUS_COLORS, STATUS_LABELS, legend
     from dashboard.selection import strongest_status
+    from dashboard.symbology import STATUS_COLORS, STATUS_LABELS, legend
 
     serbia = next(f for f in catalog.layer("states") if f.props.iso3 == "SRB")
     status = strongest_status(serbia, ViewFilter.make(year=2015, orgs=["CSTO"]))

@@ -16,13 +16,14 @@ from conftest import ROOT, point_feature, user_collection, user_point, write_jso
 from matplotlib.image import imread
 from pypdf import PdfReader
 
-from dashboard import briefing, userlayers
-from dashboard.briefing import build_briefing_pdf, render_static_map
+from dashboard import briefing_pack, userlayers
+from dashboard.briefing_pack import build_briefing_pdf
 from dashboard.export import export_records, flat_rows, to_csv, to_geojson, write_with_gdal
 from dashboard.selection import ViewFilter
+from dashboard.static_map import render_static_map
+from dashboard.symbology import USER_COLOR
 from dashboard.userlayers import (
     MAX_FILE_BYTES,
-    USER_COLOR,
     UserLayers,
     load_user_layers,
     read_geometry,
@@ -416,7 +417,7 @@ def test_static_map_without_user_layers_has_no_user_legend(catalog):
 
 
 def test_briefing_lists_user_features_marked_and_says_how_many_more(catalog, tmp_path, monkeypatch):
-    monkeypatch.setattr(briefing, "USER_ROWS_IN_BRIEF", 2)
+    monkeypatch.setattr(briefing_pack, "USER_ROWS_IN_BRIEF", 2)
     layers = UserLayers()
     layers.add_bytes(
         "survey.geojson",

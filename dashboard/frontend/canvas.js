@@ -452,6 +452,10 @@
         if (item.shape === "line") swatch.style.height = "4px";
         if (item.dash) swatch.style.background = `repeating-linear-gradient(90deg, rgba(${r},${g},${b},1) 0 5px, transparent 5px 8px)`;
         if (item.shape === "hollow") Object.assign(swatch.style, { background: "#fff", border: "2px solid #777" });
+        const edge = `2px solid rgba(${r},${g},${b},1)`;
+        if (item.shape === "ring") Object.assign(swatch.style, { background: "transparent", border: edge, borderRadius: "50%" });
+        if (item.shape === "user") Object.assign(swatch.style, { background: "#fff", border: edge, borderRadius: "50%" });
+        if (item.shape === "note") swatch.style.background = "transparent";
         row.append(swatch, document.createTextNode(item.label));
         return row;
       }),

@@ -1,0 +1,126 @@
+"""Names on the map: which names a year shows and where each one belongs.
+
+One source for both renderers: the canvas sends these rows to the browser, which places
+them on screen (dashboard/frontend/canvas.js); the static map places the same rows with
+textalloc (static_map.py). A row covers a run of years with the same name, so a renamed
+place shows the name it bore in the map's year (places.name_in).
+
+Pure: no streamlit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
+
+from .loader import Catalog
+from .places import capital_of_in, name_in
+from .regions import DEFAULT_REGION, REGIONS
+from .symbology import LABEL_STYLES
+from .viewstate import FIRST_YEAR
+
+POSITION_DIGITS = 3  # about 100 m, as the canvas rounds its coordinates
+
+Bounds = tuple[float, float, float, float]
+
+
+def _position(lon: float, lat: float) -> list[float]:
+    return [round(lon, POSITION_DIGITS), round(lat, POSITION_DIGITS)]
+
+
+def label_point(geometry: BaseGeometry, bbox: Bounds = REGIONS[DEFAULT_REGION].bbox) -> list[float]:
+    """Where a country's name goes: the pole of inaccessibility of its largest part within
+    the frame (Russia's whole territory would put its name in the Far East, off the map)."""
+    in_frame = geometry.intersection(shapely.box(*bbox))
+    parts = getattr(in_frame, "geoms", [in_frame]) if not in_frame.is_empty else getattr(geometry, "geoms", [geometry])
+    largest = max((part for part in parts if part.geom_type == "Polygon"), key=lambda part: part.area)
+    point = polylabel(largest, tolerance=0.05)
+    return _position(point.x, point.y)
+
+
+def intervals(by_year: dict[int, dict[str, Any] | None]) -> list[dict[str, Any]]:
+    """Runs of equal appearance, as rows with t0..t1: a year change then only moves a filter."""
+    rows: list[dict[str, Any]] = []
+    for year in sorted(by_year):
+        look = by_year[year]
+        if look is None:
+            continue
+        last = rows[-1] if rows else None
+        if (
+            last is not None
+            and last["t1"] == year - 1
+            and {k: v for k, v in last.items() if k not in ("t0", "t1")} == look
+        ):
+            last["t1"] = year
+        else:
+            rows.append({**look, "t0": year, "t1": year})
+    return rows
+
+
+def label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every name the map may write, one row per run of years with the same name; and the
+    capitals' dots. Each renderer decides which names fit."""
+    years = range(FIRST_YEAR, catalog.latest_year + 1)
+    renamed_states = {p.props.iso3: p for p in catalog.places if p.kind == "country"}
+    rows: list[dict[str, Any]] = []
+    dots: list[dict[str, Any]] = []
+
+    def add(place_id: str, kind: str, position: list[float], names: dict[int, str | None], hosts=()) -> None:
+        style = LABEL_STYLES[kind]
+        looks = {
+            year: None if name is None else {"text": name.upper() if style.get("upper") else name}
+            for year, name in names.items()
+        }
+        for row in intervals(looks):
+            rows.append(
+                {
+                    **row,
+                    "id": place_id,
+                    "kind": kind,
+                    "position": position,
+                    "size": style["size"],
+                    "color": style["color"],
+                    "priority": style["priority"],
+                    "hosts": list(hosts),
+                }
+            )
+
+    for state in catalog.layer("states"):
+        place = renamed_states.get(state.props.iso3)
+        names = {y: name_in(place, y) if place else state.name for y in years}
+        add(state_label_id(state.id), "country", label_point(state.geometry), names)
+    for place in catalog.places:
+        if place.kind == "country":
+            continue
+        position = _position(place.lon, place.lat)
+        kind = place.kind
+        if kind == "capital":
+            capital_years = {y: bool(capital_of_in(place, y)) for y in years}
+            for row in intervals({y: {} if is_capital else None for y, is_capital in capital_years.items()}):
+                dots.append({**row, "id": place.id, "position": position})
+            # A former capital (Almaty after 1997) is labelled as a town while it is not one.
+            add(place.id, "capital", position, {y: name_in(place, y) if capital_years[y] else None for y in years})
+            add(
+                f"{place.id}-town",
+                "town",
+                position,
+                {y: None if capital_years[y] else name_in(place, y) for y in years},
+                place.props.hosts,
+            )
+        else:
+            add(place.id, kind, position, {y: name_in(place, y) for y in years}, place.props.hosts)
+    return rows, dots
+
+
+def state_label_id(state_id: str) -> str:
+    """The label row of a state's name."""
+    return f"label-{state_id}"
+
+
+def rows_in_year(rows: list[dict[str, Any]], year: int) -> list[dict[str, Any]]:
+    """The rows a map of that year writes, most important first (as canvas.js orders them)."""
+    shown = [row for row in rows if row["t0"] <= year <= row["t1"]]
+    return sorted(shown, key=lambda row: (-row["priority"], row["text"]))

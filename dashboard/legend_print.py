@@ -1,0 +1,152 @@
+"""The printed legend: symbology.legend()'s entries that the map used, in its order and
+groups, each with the swatch the canvas shows (area, circle with its letter, hollow ring,
+halo, line, dashed line, magenta ring, a user layer's dashed line and diamond).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .symbology import (
+    COUNTRY_BORDER_COLOR,
+    DISPUTED_COLOR,
+    DISPUTED_EDGE,
+    FORMER_FILL,
+    HOLLOW_EDGE,
+    PIPELINE_WIDTHS,
+    ROUTE_DASHES,
+    SYMBOL_TEXT_COLOR,
+    legend,
+    opaque,
+    points,
+    rgba,
+)
+
+LEGEND_WRAP = 48  # characters per legend line (the legend column is 3.5 in wide)
+FONT_SIZES = (8.0, 7.5, 7.0, 6.5, 6.0)  # the legend takes the largest that fits
+SWATCH_PT = 13.0  # a circle swatch's diameter
+
+
+@dataclass(frozen=True)
+class SymbolSwatch:
+    """A legend handle: a filled circle with its letter (or ★), as the map draws sites."""
+
+    color: tuple[float, ...]
+    symbol: str
+
+
+def _symbol_handler() -> Any:
+    """Draws a SymbolSwatch: the circle, and the letter as text (a mathtext marker would
+    distort it)."""
+    from matplotlib.legend_handler import HandlerBase
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
+
+    class SymbolHandler(HandlerBase):
+        def create_artists(self, legend, handle, xdescent, ydescent, width, height, fontsize, trans):
+            x, y = width / 2 - xdescent, height / 2 - ydescent
+            size = SWATCH_PT if handle.symbol else SWATCH_PT * 0.7
+            circle = Line2D([x], [y], marker="o", markersize=size, color=handle.color, ls="", transform=trans)
+            if not handle.symbol:
+                return [circle]
+            letter = Text(
+                x,
+                y,
+                handle.symbol,
+                ha="center",
+                va="center_baseline",
+                fontsize=SWATCH_PT * 0.62,
+                fontweight="bold",
+                color=rgba(SYMBOL_TEXT_COLOR),
+                transform=trans,
+            )
+            return [circle, letter]
+
+    return SymbolHandler()
+
+
+def _swatch(item: dict[str, Any]) -> Any:
+    """The swatch of one legend entry, as the canvas draws it."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    color, shape = rgba(item["color"]), item["shape"]
+    if shape == "area":
+        edge = DISPUTED_EDGE if item["color"] == DISPUTED_COLOR else COUNTRY_BORDER_COLOR
+        return Patch(facecolor=color, edgecolor=rgba(edge), linewidth=0.6)
+    if shape == "circle":
+        return SymbolSwatch(color, item.get("symbol") or "")
+    if shape in ("hollow", "halo", "ring"):
+        face = {"hollow": rgba(FORMER_FILL), "halo": color, "ring": "none"}[shape]
+        edge = rgba(HOLLOW_EDGE) if shape != "ring" else opaque(item["color"])
+        return Line2D([], [], marker="o", markersize=SWATCH_PT, markerfacecolor=face, markeredgecolor=edge, ls="")
+    if shape == "line":
+        dash = ROUTE_DASHES["bypassing_russia"] if item.get("dash") else None
+        return Line2D([], [], color=color, linewidth=points(PIPELINE_WIDTHS["gas"]), dashes=dash or (None, None))
+    if shape == "user":
+        return Line2D(
+            [], [], color=opaque(item["color"]), linestyle="--", marker="D", markersize=6, markeredgecolor="white"
+        )
+    return Patch(visible=False)  # a note: words only
+
+
+def legend_rows(keys: set[str], user_layers: Iterable[str]) -> tuple[list[Any], list[str], set[int]]:
+    """Handles and texts for the entries used, a bold heading before each group."""
+    from matplotlib.patches import Patch
+
+    handles: list[Any] = []
+    texts: list[str] = []
+    headings: set[int] = set()
+    group = None
+    for item in legend(user_layers):
+        if item["key"] not in keys and not item["key"].startswith("user:"):
+            continue
+        if item["group"] != group:
+            group = item["group"]
+            headings.add(len(handles))
+            handles.append(Patch(visible=False))
+            texts.append(group)
+        handles.append(_swatch(item))
+        texts.append(textwrap.fill(item["label"], LEGEND_WRAP))
+    return handles, texts, headings
+
+
+def draw_legend(fig: Any, keys: set[str], user_layers: Iterable[str], anchor: tuple[float, float]) -> Any:
+    """The legend, its top left corner at `anchor` (figure fractions), in the largest of
+    FONT_SIZES that fits above the figure's bottom edge."""
+    handles, texts, headings = legend_rows(keys, user_layers)
+    if not handles:
+        return None
+    renderer = fig.canvas.get_renderer()
+    room = anchor[1] * fig.bbox.height
+    for size in FONT_SIZES:
+        key = _legend(fig, handles, texts, headings, anchor, size)
+        if key.get_window_extent(renderer).height <= room or size == FONT_SIZES[-1]:
+            return key
+        key.remove()
+    return None
+
+
+def _legend(fig: Any, handles, texts, headings: set[int], anchor: tuple[float, float], size: float) -> Any:
+    key = fig.legend(
+        handles,
+        texts,
+        loc="upper left",
+        bbox_to_anchor=anchor,
+        frameon=False,
+        fontsize=size,
+        handler_map={SymbolSwatch: _symbol_handler()},
+        handlelength=2.8,
+        labelspacing=0.5 * size / FONT_SIZES[0],
+        borderaxespad=0,
+        borderpad=0,
+    )
+    for index, text in enumerate(key.get_texts()):
+        text.set_parse_math(False)  # a "$" in a user's layer name is text
+        if index in headings:
+            text.set_fontweight("bold")
+            text.set_position((-4.4 * size, 0))
+    return key

@@ -1,0 +1,176 @@
+"""Names on the static map: the canvas's rows (labels.py) for the map's year, placed with
+textalloc clear of each other and of the symbols, most important first.
+
+As on screen, a name with no room is left out rather than written over something, and a
+name may cross a line (its white halo keeps both readable); a country's name must stay
+inside the country; a town's name far from its place gets a thin line to it. Every name
+is a Text whose gid is LABEL_GID + its row id.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+
+from .canvas import _border_rows
+from .labels import label_point, label_rows, rows_in_year, state_label_id
+from .symbology import CAPITAL_DOT, CAPITAL_RADIUS, CAPITAL_RING, LEADER_COLOR, points, rgba
+
+if TYPE_CHECKING:
+    from .static_map import MapContext
+    from .symbol_layout import Site
+
+LABEL_GID = "maplabel-"
+AREA_KINDS = ("country", "sea", "lake")  # named on their point; the rest beside it
+# textalloc's distances, in points (converted to its fractions of the map's width).
+MARGIN_PT = 1.5
+MIN_DISTANCE_PT = 2.0
+MAX_DISTANCE_PT = 30.0
+CANDIDATES = 200
+LEADER_FROM_PT = 9.0  # a place's name farther than this from it gets a line to it
+
+
+def _in_box(lonlat: list[float], bbox: tuple[float, float, float, float]) -> bool:
+    return bbox[0] <= lonlat[0] <= bbox[2] and bbox[1] <= lonlat[1] <= bbox[3]
+
+
+def name_rows(ctx: MapContext, sites: list[Site]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The names the map writes and the capitals' dots, as canvas.js picks them: a town while
+    one of its sites is drawn, the border's name with the border. Names of areas and
+    capitals only inside the region's box (the rectangle shows more, for context); a
+    country is named at its largest part inside the box."""
+    rows, dots = label_rows(ctx.catalog)
+    borders = ctx.catalog.layer("borders")
+    _, border_rows = _border_rows(ctx.catalog, {f.id: mapping(f.geometry) for f in borders})
+    drawn = {site.feature.id for site in sites}
+    states = {state_label_id(s.id): s for s in ctx.catalog.layer("states")}
+    bbox = ctx.frame.region.bbox
+    chosen = []
+    for row in rows_in_year(border_rows + rows, ctx.year):
+        kind = row["kind"]
+        if kind == "town":
+            keep = bool(drawn.intersection(row["hosts"]))
+        elif kind == "border":
+            keep = ctx.shows(row["layer"])
+        elif kind == "country":
+            keep = states[row["id"]].geometry.intersects(shapely.box(*bbox))
+            row = {**row, "position": label_point(states[row["id"]].geometry, bbox)}
+        else:
+            keep = _in_box(row["position"], bbox)
+        if keep:
+            chosen.append(row)
+    return chosen, [d for d in dots if d["t0"] <= ctx.year <= d["t1"] and _in_box(d["position"], bbox)]
+
+
+def _capital_dots(ax: Any, ctx: MapContext, dots: list[dict[str, Any]]) -> np.ndarray:
+    xy = ctx.frame.project_points(np.array([dot["position"] for dot in dots]).reshape(-1, 2))
+    xy = xy[ctx.frame.inside(xy)]
+    if len(xy):
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            s=(2 * points(CAPITAL_RADIUS)) ** 2,
+            color=[rgba(CAPITAL_DOT)],
+            edgecolor=[rgba(CAPITAL_RING)],
+            linewidth=points(1),
+            zorder=5.8,
+        )
+    return xy
+
+
+def _anchors(ax: Any, rows: list[dict[str, Any]], xy: np.ndarray, min_distance: float) -> np.ndarray:
+    """Where textalloc starts from. It tries first the box up and to the right of the anchor;
+    an area's anchor is moved so that this first box is centred on its point."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    display = ax.transData.transform(xy)
+    box = ax.get_window_extent(renderer)
+    gap = np.array([box.width * min_distance, box.height * min_distance * fig.get_figwidth() / fig.get_figheight()])
+    for index, row in enumerate(rows):
+        if row["kind"] not in AREA_KINDS:
+            continue
+        probe = ax.text(0, 0, row["text"], fontsize=points(row["size"]), va="bottom", parse_math=False)
+        extent = probe.get_window_extent(renderer)
+        probe.remove()
+        display[index] -= np.array([extent.width / 2, extent.height / 2]) + gap
+    return ax.transData.inverted().transform(display)
+
+
+def _allocate(ax: Any, ctx: MapContext, rows: list[dict[str, Any]], xy: np.ndarray, obstacles, style) -> tuple:
+    import textalloc
+
+    positions, radii = obstacles
+    width = ax.get_position().width * ax.figure.get_figwidth() * 72
+    anchors = _anchors(ax, rows, xy, MIN_DISTANCE_PT / width)
+    _, lines, texts, _ = textalloc.allocate(
+        ax,
+        anchors[:, 0],
+        anchors[:, 1],
+        [row["text"] for row in rows],
+        x_scatter=positions[:, 0] if len(positions) else None,
+        y_scatter=positions[:, 1] if len(positions) else None,
+        scatter_sizes=radii * ax.figure.dpi / 72 if len(positions) else None,
+        textsize=[points(row["size"]) for row in rows],
+        textcolor=[rgba(row["color"]) for row in rows],
+        margin=MARGIN_PT / width,
+        min_distance=MIN_DISTANCE_PT / width,
+        max_distance=MAX_DISTANCE_PT / width,
+        nbr_candidates=CANDIDATES,
+        draw_lines=False,
+        draw_all=False,
+        avoid_label_lines_overlap=True,
+        va="bottom",
+        zorder=8,
+        parse_math=False,
+        **style,
+    )
+    return texts, lines
+
+
+def _inside_its_country(ctx: MapContext, row: dict[str, Any], text: Any, renderer: Any) -> bool:
+    """A country's name whose middle fell outside the country (pushed off by crowding) would
+    name its neighbour: it is left out instead."""
+    state = next(s for s in ctx.catalog.layer("states") if state_label_id(s.id) == row["id"])
+    box = text.get_window_extent(renderer)
+    middle = text.axes.transData.inverted().transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
+    shape = ctx.frame.cut([state.geometry])[0]
+    return bool(shape.contains(shapely.Point(middle)))
+
+
+def draw_names(ax: Any, ctx: MapContext, sites: list[Site], style: dict[str, Any]) -> list[Any]:
+    """Place and draw the names; returns the Texts drawn."""
+    from matplotlib.collections import LineCollection
+
+    rows, dots = name_rows(ctx, sites)
+    capitals = _capital_dots(ax, ctx, dots)
+    xy = ctx.frame.project_points(np.array([row["position"] for row in rows]).reshape(-1, 2))
+    keep = ctx.frame.inside(xy)
+    rows, xy = [row for row, inside in zip(rows, keep, strict=True) if inside], xy[keep]
+    if not rows:
+        return []
+    positions = np.array([site.position for site in sites] + list(capitals)).reshape(-1, 2)
+    radii = np.array([points(site.radius + 1) for site in sites] + [points(CAPITAL_RADIUS)] * len(capitals))
+    texts, lines = _allocate(ax, ctx, rows, xy, (positions, radii), style)
+    renderer = ax.figure.canvas.get_renderer()
+    placed, leaders = [], []
+    per_point = (ctx.frame.extent[2] - ctx.frame.extent[0]) / (ax.get_position().width * ax.figure.get_figwidth() * 72)
+    for row, text, line, origin in zip(rows, texts, lines, xy, strict=True):
+        if text is None:
+            continue
+        if row["kind"] == "country" and not _inside_its_country(ctx, row, text, renderer):
+            text.remove()
+            continue
+        text.set_gid(LABEL_GID + row["id"])
+        placed.append(text)
+        if line is not None and row["kind"] not in AREA_KINDS:
+            near = np.array([line[0][0], line[1][0]])
+            if np.hypot(*(near - origin)) > LEADER_FROM_PT * per_point:
+                leaders.append((origin, near))
+    if leaders:
+        ax.add_collection(
+            LineCollection(leaders, colors=[rgba(LEADER_COLOR)], linewidths=points(0.75), zorder=7.9), autolim=False
+        )
+    return placed

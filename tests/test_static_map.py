@@ -1,0 +1,261 @@
+"""The static map as a briefer reads it: names that do not collide, names of the map's year,
+names kept as text in SVG, region frames, symbols spread apart, the screen's line styles.
+
+Figures are drawn with draw_static_map and measured with matplotlib's own renderer; the
+three views a briefer uses most are saved to test-artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import matplotlib
+import matplotlib.image
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.transforms import Bbox
+
+from dashboard.labels import label_rows, rows_in_year
+from dashboard.name_layout import LABEL_GID
+from dashboard.regions import REGIONS
+from dashboard.selection import ViewFilter, is_visible
+from dashboard.static_map import draw_static_map, render_static_map
+from dashboard.symbol_layout import spread
+from dashboard.symbology import (
+    FORMER_FILL,
+    PIPELINE_WIDTHS,
+    ROUTE_DASHES,
+    SEA_COLOR,
+    SYMBOL_RADIUS,
+    points,
+    rgba,
+)
+from dashboard.viewstate import DEFAULT_ORGS
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+SVG = "{http://www.w3.org/2000/svg}"
+PDF_SIZE = (10.5, 5.7)  # about what the PDF pack asks for: denser than a slide
+
+
+def draw(catalog, view: ViewFilter, region: str, **options):
+    with matplotlib.rc_context({"font.family": "DejaVu Sans"}):
+        fig = draw_static_map(catalog, view, region=region, **options)
+    fig.canvas.draw()
+    return fig
+
+
+def names(fig) -> dict[str, matplotlib.text.Text]:
+    """The map's names by row id."""
+    return {
+        text.get_gid().removeprefix(LABEL_GID): text
+        for text in fig.axes[0].texts
+        if (text.get_gid() or "").startswith(LABEL_GID)
+    }
+
+
+def sites(fig) -> dict[str, matplotlib.collections.PathCollection]:
+    return {
+        c.get_gid().removeprefix("site-"): c for c in fig.axes[0].collections if (c.get_gid() or "").startswith("site-")
+    }
+
+
+def symbol_box(fig, collection) -> Bbox:
+    """A site's circle, as a display box: its centre and its marker size (points², the
+    diameter squared) with half its outline."""
+    x, y = fig.axes[0].transData.transform(collection.get_offsets()[0])
+    radius = (np.sqrt(collection.get_sizes()[0]) + collection.get_linewidth()[0]) / 2 * fig.dpi / 72
+    return Bbox.from_extents(x - radius, y - radius, x + radius, y + radius)
+
+
+def overlap(a, b) -> float:
+    """Area shared by two display boxes (pixels²); touching is not overlapping."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(width, 0) * max(height, 0)
+
+
+def default_view(catalog) -> ViewFilter:
+    """What the dashboard opens on: the latest year, its default organizations, every layer."""
+    return ViewFilter.make(year=catalog.latest_year, orgs=DEFAULT_ORGS)
+
+
+@pytest.mark.parametrize("size", ["slide", "pdf"])
+@pytest.mark.parametrize("region", list(REGIONS))
+def test_names_of_each_region_view_clear_each_other_the_symbols_and_the_frame(catalog, region, size):
+    options = {"size": PDF_SIZE, "titled": False} if size == "pdf" else {}
+    fig = draw(catalog, default_view(catalog), region, **options)
+    renderer = fig.canvas.get_renderer()
+    frame = fig.axes[0].get_window_extent(renderer)
+    boxes = {key: text.get_window_extent(renderer) for key, text in names(fig).items()}
+    assert len(boxes) >= 5, f"{region}: only {sorted(boxes)}"
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
+        assert overlap(box_a, box_b) == 0, f"{region}: names {a} and {b} overlap"
+    symbols = {key: symbol_box(fig, c) for key, c in sites(fig).items()}
+    assert symbols and all(box.width > 5 for box in symbols.values())
+    for (name, box), (site, symbol) in itertools.product(boxes.items(), symbols.items()):
+        assert overlap(box, symbol) == 0, f"{region}: name {name} covers the symbol of {site}"
+    for name, box in boxes.items():
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1, name
+
+
+def test_the_names_are_the_canvas_names_of_the_year(catalog):
+    view = ViewFilter.make(year=2022, orgs=["CSTO"])
+    fig = draw(catalog, view, "central-asia")
+    rows, _ = label_rows(catalog)
+    canvas_names = {(row["id"], row["text"]) for row in rows_in_year(rows, 2022)}
+    written = {(key, text.get_text()) for key, text in names(fig).items() if not key.startswith("label-border")}
+    assert written and written <= canvas_names
+    shown = {text.get_text() for text in names(fig).values()}
+    assert {"Dushanbe", "Bishkek", "Tashkent", "Astana"} <= shown
+    border = names(fig)["label-border-kaz-rus"].get_text()
+    assert border.startswith("Kazakhstan–Russia border\n") and "km measured" in border
+
+
+@pytest.mark.parametrize(
+    ("year", "capital", "absent"),
+    [
+        (1996, "Almaty", {"Astana", "Akmola", "Nur-Sultan"}),
+        (1998, "Astana", {"Almaty", "Akmola", "Nur-Sultan"}),
+        (2020, "Nur-Sultan", {"Astana", "Akmola"}),
+        (2023, "Astana", {"Nur-Sultan", "Akmola"}),
+    ],
+)
+def test_kazakhstans_capital_is_named_as_it_was_that_year(catalog, year, capital, absent):
+    fig = draw(catalog, ViewFilter.make(year=year, orgs=["CSTO"]), "central-asia")
+    capitals = {text.get_text() for key, text in names(fig).items() if key in ("place-astana", "place-almaty")}
+    assert capitals == {capital}
+    assert not absent & {text.get_text() for text in names(fig).values()}
+    # The canvas's rows say the same for that year.
+    rows, _ = label_rows(catalog)
+    kazakh = {r["text"] for r in rows_in_year(rows, year) if r["id"] in ("place-astana", "place-almaty")}
+    assert kazakh == {capital}
+
+
+@pytest.mark.parametrize(("year", "name"), [(2021, "TURKEY"), (2022, "TÜRKIYE")])
+def test_turkey_is_named_as_it_was_that_year(catalog, year, name):
+    fig = draw(catalog, ViewFilter.make(year=year, orgs=["CSTO"]), "black-sea")
+    assert names(fig)["label-state-tur"].get_text() == name
+
+
+def test_svg_keeps_names_as_text_with_a_halo_stylesheet(catalog):
+    buffer = io.BytesIO()
+    render_static_map(catalog, ViewFilter.make(year=2022, orgs=["CSTO"]), buffer, "svg", region="central-asia")
+    raw = buffer.getvalue().decode("utf-8")
+    root = ET.fromstring(raw)
+    groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if (g.get("id") or "").startswith(LABEL_GID)}
+    texts = {key: "".join(t.itertext()) for key, g in groups.items() for t in g.iter(f"{SVG}text")}
+    assert texts[f"{LABEL_GID}place-dushanbe"] == "Dushanbe"
+    assert "Bishkek" in texts.values() and "KAZAKHSTAN" in texts.values()
+    style = "".join(s.text or "" for s in root.iter(f"{SVG}style"))
+    assert f'g[id^="{LABEL_GID}"] text' in style and "paint-order: stroke" in style
+    assert "Central Asia · Organizations: CSTO" in raw
+
+
+def test_a_region_frames_its_box(catalog):
+    """Each frame holds its region's box: a place at the box's middle is inside, one far
+    outside is not drawn and is counted in the notes."""
+    view = ViewFilter.make(year=1995, orgs=["CSTO"])
+    fig = draw(catalog, view, "south-caucasus")
+    drawn = set(sites(fig))
+    assert {"base-102nd-gyumri", "base-vaziani", "base-batumi"} <= drawn
+    assert "base-baikonur" not in drawn and "base-201st-dushanbe" not in drawn
+    notes = "\n".join(t.get_text() for t in fig.texts)
+    assert "Visible but outside this frame:" in notes and "Russian bases" in notes
+    assert "South Caucasus" in notes
+
+
+def test_every_site_in_the_frame_is_drawn_apart_with_leader_lines(catalog):
+    view = ViewFilter.make(year=2010, orgs=["CSTO"])
+    fig = draw(catalog, view, "eurasia")
+    drawn = sites(fig)
+    west, south, east, north = REGIONS["eurasia"].bbox
+    in_box = {
+        f.id
+        for f in catalog.features
+        if f.layer in ("bases", "garrisons", "events")
+        and is_visible(f, view)
+        and west <= f.geometry.x <= east
+        and south <= f.geometry.y <= north
+    }
+    assert in_box <= set(drawn)
+    centres = {key: c.get_offsets()[0] for key, c in drawn.items()}
+    # Dushanbe's base and the garrisons in the city sit on one spot: spread, each apart.
+    boxes = {key: symbol_box(fig, c) for key, c in drawn.items()}
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
+        apart = np.hypot(
+            (box_a.x0 + box_a.x1 - box_b.x0 - box_b.x1) / 2, (box_a.y0 + box_a.y1 - box_b.y0 - box_b.y1) / 2
+        )
+        assert apart >= (box_a.width + box_b.width) / 2 - 1, f"{a} and {b} overlap"
+    assert any(c.get_gid() == "leaders" for c in fig.axes[0].collections)
+    again = sites(draw(catalog, view, "eurasia"))
+    assert all(np.allclose(again[key].get_offsets()[0], xy) for key, xy in centres.items())  # deterministic
+
+
+def test_spread_pushes_overlapping_circles_apart_and_leaves_lone_ones():
+    xy = np.array([[0.0, 0.0], [0.0, 0.0], [3.0, 0.0], [100.0, 100.0]])
+    radii = np.array([10.0, 10.0, 10.0, 10.0])
+    out = spread(xy, radii)
+    for i, j in itertools.combinations(range(3), 2):
+        assert np.hypot(*(out[i] - out[j])) >= radii[i] + radii[j]
+    assert np.allclose(out[3], xy[3], atol=1.0)
+    assert np.allclose(out, spread(xy, radii))
+
+
+def test_pipelines_dash_when_they_bypass_russia_and_thicken_for_oil(catalog):
+    fig = draw(catalog, ViewFilter.make(year=2022, layers=["pipelines"]), "south-caucasus")
+    lines = {c.get_gid(): c for c in fig.axes[0].collections if (c.get_gid() or "").startswith("line-")}
+    btc, gas, through = (
+        lines["line-pipeline-btc"],
+        lines["line-pipeline-south-caucasus"],
+        lines["line-pipeline-baku-novorossiysk"],
+    )
+    _, dashes = btc.get_dashes()[0]
+    assert dashes is not None and len(dashes) == 2
+    assert dashes[0] / dashes[1] == pytest.approx(
+        ROUTE_DASHES["bypassing_russia"][0] / ROUTE_DASHES["bypassing_russia"][1]
+    )
+    assert through.get_dashes()[0][1] is None  # solid
+    assert btc.get_linewidth()[0] == pytest.approx(points(PIPELINE_WIDTHS["oil"]))
+    assert gas.get_linewidth()[0] == pytest.approx(points(PIPELINE_WIDTHS["gas"]))
+
+
+def test_former_sites_are_white_once_closed_and_approximate_ones_get_a_halo(catalog):
+    ranged = draw(catalog, ViewFilter.make(year=1995, until=2010, orgs=["CSTO"]), "south-caucasus")
+    vaziani, gudauta = sites(ranged)["base-vaziani"], sites(ranged)["base-gudauta"]
+    assert tuple(vaziani.get_facecolor()[0]) == pytest.approx(rgba(FORMER_FILL))
+    assert tuple(gudauta.get_facecolor()[0]) != pytest.approx(rgba(FORMER_FILL))
+    # In 1995 Vaziani was a working base: not drawn as former.
+    single = draw(catalog, ViewFilter.make(year=1995, orgs=["CSTO"]), "south-caucasus")
+    assert tuple(sites(single)["base-vaziani"].get_facecolor()[0]) != pytest.approx(rgba(FORMER_FILL))
+    halos = next(c for c in single.axes[0].collections if c.get_gid() == "halos")
+    assert len(halos.get_paths()) >= 3  # Gyumri, Batumi, Akhalkalaki, Gudauta are placed on the town
+    size = sites(single)["base-102nd-gyumri"].get_sizes()[0]
+    assert size == pytest.approx((2 * points(SYMBOL_RADIUS["bases"])) ** 2)
+
+
+def test_legend_lists_what_the_map_drew_with_the_screens_labels(catalog):
+    fig = draw(catalog, ViewFilter.make(year=2022, layers=["pipelines"]), "south-caucasus")
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "Pipeline bypassing Russia, dashed (thick: oil, thin: gas)" in " ".join(texts).replace("\n", " ")
+    assert not any("Ground forces" in t for t in texts)
+    assert to_rgba(fig.axes[0].get_facecolor()) == pytest.approx(rgba(SEA_COLOR))
+
+
+@pytest.mark.parametrize(
+    ("name", "year", "region"),
+    [
+        ("whole-region-2010", 2010, "eurasia"),
+        ("central-asia-2022", 2022, "central-asia"),
+        ("south-caucasus-1995", 1995, "south-caucasus"),
+    ],
+)
+def test_saves_the_briefers_views_for_a_person_to_look_at(catalog, name, year, region):
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"static-{name}.png"
+    render_static_map(catalog, ViewFilter.make(year=year, orgs=["CSTO"]), path, region=region)
+    image = matplotlib.image.imread(path)
+    assert image.shape[1] > 1800 and image[..., :3].std() > 0.1
