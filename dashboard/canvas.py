@@ -138,7 +138,10 @@ def _land(basemap: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]
 
 
 def _point_row(feature: Feature, catalog: Catalog, kind: str, status: str, color: list[int], symbol: str) -> dict:
-    former = feature.props.end is not None and feature.layer in ("bases", "garrisons")
+    """A site drawn as it stood in the shown years: "fill"/"text_color" while operating;
+    the browser swaps in "closed_fill"/"closed_text" when the site closed by the end of the
+    (last) year shown, as the static map does."""
+    closes = feature.props.end is not None and feature.layer in ("bases", "garrisons")
     t0, t1 = _years(feature)
     return {
         **_tooltip(feature, catalog, kind, span_label(feature.props.start, feature.props.end), status),
@@ -146,9 +149,11 @@ def _point_row(feature: Feature, catalog: Catalog, kind: str, status: str, color
         "t1": t1,
         "position": _round([feature.geometry.x, feature.geometry.y]),
         "origin": _round([feature.geometry.x, feature.geometry.y]),
-        "fill": FORMER_FILL if former else color,
+        "fill": color,
         "line": color,
-        "text_color": color if former else SYMBOL_TEXT_COLOR,
+        "text_color": SYMBOL_TEXT_COLOR,
+        "closed_fill": FORMER_FILL if closes else color,
+        "closed_text": color if closes else SYMBOL_TEXT_COLOR,
         "symbol": symbol,
         "halo": UNCERTAINTY_METERS.get(feature.props.precision, 0),
     }
@@ -162,7 +167,7 @@ def _site_rows(catalog: Catalog, layer: str) -> list[dict[str, Any]]:
         precision = PRECISION_LABELS[props.precision]
         if layer == "bases":
             symbol, color, _ = BASE_GROUPS[props.type]
-            state = "Former site (closed/withdrawn)" if props.end else "Operating"
+            state = f"Closed or withdrawn {props.end}" if props.end else "Operating"
             status = f"{state} · {props.type} · host {props.host_iso3} · {precision}"
             rows.append(_point_row(feature, catalog, kind, status, color, symbol))
         elif layer == "garrisons":

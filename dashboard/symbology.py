@@ -230,7 +230,7 @@ def legend(user_layers: Iterable[str] = ()) -> list[dict[str, Any]]:
             "Russian bases abroad",
             "hollow",
             HOLLOW_EDGE,
-            "White fill: former site (closed or withdrawn)",
+            "White fill: closed or withdrawn by the end of the year shown",
             symbol="",
         ),
         _item(

@@ -554,3 +554,23 @@ def test_the_online_basemap_toggle_asks_for_tiles_only_when_on(server, browser):
         deadline_ms -= 500
     assert tiles and all(url.startswith("https://basemaps.cartocdn.com/light_all/") for url in tiles)
     assert watched.errors == []
+
+
+def test_a_base_is_drawn_closed_only_once_it_has_closed(browser, tmp_path):
+    """Vaziani (Georgia) was handed over in 2001: operating on a map of 1995, closed on a
+    map of 1995–2005 (range mode), as the static map draws it."""
+    from dashboard.symbology import FORMER_FILL
+
+    catalog = load_catalog()
+    vaziani = next(f for f in catalog.layer("bases") if "Vaziani" in f.name)
+    looks = {}
+    for label, view in (("1995", ViewFilter.make(year=1995)), ("1995-2005", ViewFilter.make(year=1995, until=2005))):
+        path = tmp_path / f"vaziani-{label}.html"
+        path.write_text(standalone_map(catalog, view, region="south-caucasus"), encoding="utf-8")
+        page = browser.new_page(viewport={"width": 1000, "height": 700})
+        page.goto(path.as_uri())
+        page.wait_for_function("() => window.__canvas && window.__canvas.layout.bases")
+        looks[label] = page.evaluate(f"window.__canvas.layout.bases.find(r => r.id === '{vaziani.id}').fill")
+        page.close()
+    assert looks["1995"] != FORMER_FILL
+    assert looks["1995-2005"] == FORMER_FILL

@@ -143,3 +143,15 @@ def test_standalone_cards_cite_in_full(catalog):
     card = boot["view"]["cards"]["base-kant"]
     assert card["title"] == "Kant Air Base" or "Kant" in card["title"]
     assert card["citations"] and all(c["url"] == "" or c["url"].startswith("http") for c in card["citations"])
+
+
+def test_a_site_is_drawn_closed_only_from_the_year_it_closed(catalog, scene):
+    """A single year shows what stood then: a base that closed later is drawn operating;
+    the browser swaps in the closed look when t1 <= the last year shown (as print does)."""
+    from dashboard.symbology import FORMER_FILL
+
+    closed = [r for r in scene["datasets"]["bases"] if r["t1"] != OPEN_END]
+    assert closed
+    for row in closed:
+        assert row["fill"] == row["line"] and row["closed_fill"] == FORMER_FILL
+        assert "Closed or withdrawn" in row["tt_status"]

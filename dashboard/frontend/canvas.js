@@ -236,9 +236,17 @@
       moved.set(item.row.id, position);
       leaders.push({ from: item.row.origin, to: position });
     }
+    // A site closed by the end of the (last) year shown is drawn white, as on print.
     for (const name of POINT_LAYERS) {
       if (!S.data.has(name)) continue;
-      S.layout[name] = S.data.get(name).map((row) => (moved.has(row.id) ? Object.assign({}, row, { position: moved.get(row.id) }) : row));
+      S.layout[name] = S.data.get(name).map((row) => {
+        const closed = row.t1 <= last;
+        if (!moved.has(row.id) && !closed) return row;
+        const shown = Object.assign({}, row);
+        if (moved.has(row.id)) shown.position = moved.get(row.id);
+        if (closed) Object.assign(shown, { fill: row.closed_fill, text_color: row.closed_text });
+        return shown;
+      });
     }
     S.layout.leaders = leaders;
     return moved;
