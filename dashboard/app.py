@@ -15,7 +15,6 @@ from dashboard.canvas import Blob, blob, build_user_payload, frame_args, read_ca
 from dashboard.canvas_component import map_canvas
 from dashboard.dataset import DataSet
 from dashboard.loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, Catalog, load_catalog
-from dashboard.regions import REGIONS
 from dashboard.schema import LAYERS, ORGS
 from dashboard.selection import ViewFilter
 from dashboard.userlayers import (
@@ -71,11 +70,11 @@ def on_uploads() -> None:
 class KnownIds:
     """The feature ids a click may name: the catalog's and the session's own layers'."""
 
-    def __init__(self, labels: dict[str, str], user_layers: UserLayers | None):
-        self.labels, self.user_layers = labels, user_layers
+    def __init__(self, ids: frozenset[str], user_layers: UserLayers | None):
+        self.ids, self.user_layers = ids, user_layers
 
     def __contains__(self, feature_id: object) -> bool:
-        if feature_id in self.labels:
+        if feature_id in self.ids:
             return True
         return bool(self.user_layers and isinstance(feature_id, str) and self.user_layers.get(feature_id))
 
@@ -104,7 +103,6 @@ def init_state(cat: Catalog) -> None:
         region=state.region,
         url_notes=notes,
         section=None,
-        online_basemap=False,
         canvas_seq=None,
         canvas_pick_seq=None,
         initialised=True,
@@ -121,7 +119,7 @@ def sync_from_canvas(data: DataSet) -> None:
         st.session_state.canvas_pick_seq,
         FIRST_YEAR,
         data.catalog.latest_year,
-        KnownIds(data.feature_labels, st.session_state.user_layers),
+        KnownIds(data.feature_ids, st.session_state.user_layers),
     )
     if event is None:
         return
@@ -131,6 +129,8 @@ def sync_from_canvas(data: DataSet) -> None:
         st.session_state.year = st.session_state.canvas_year = event.year
     if event.picked:
         st.session_state.selected = event.picked
+    if event.region:
+        st.session_state.region = event.region
 
 
 def year_revision() -> int:
@@ -141,15 +141,9 @@ def year_revision() -> int:
     return st.session_state.year_rev
 
 
-def on_find() -> None:
-    if st.session_state.find:
-        st.session_state.selected = data_set().id_by_label[st.session_state.find]
-
-
 def sidebar(data: DataSet) -> None:
     cat = data.catalog
     with st.sidebar:
-        st.selectbox("Region", list(REGIONS), key="region", format_func=lambda code: REGIONS[code].title)
         st.toggle("Range mode: anything active between two years", key="range_mode")
         if st.session_state.range_mode:
             st.slider("Active between", FIRST_YEAR, cat.latest_year, key="range")
@@ -158,12 +152,6 @@ def sidebar(data: DataSet) -> None:
             st.slider("Compare with", FIRST_YEAR, cat.latest_year, key="compare_to")
         st.multiselect("Organizations", list(ORGS), key="orgs", format_func=lambda code: f"{code} – {ORGS[code]}")
         st.multiselect("Layers", list(LAYERS), key="layers")
-        st.toggle(
-            "Online basemap (towns, roads)",
-            key="online_basemap",
-            help="Loads map tiles from CARTO (basemaps.cartocdn.com, OpenStreetMap data). Off by default: "
-            "the map then needs no internet and the browser requests nothing outside this machine.",
-        )
         st.file_uploader(
             "Your own layers (GeoJSON)",
             type=["geojson", "json"],
@@ -175,8 +163,6 @@ def sidebar(data: DataSet) -> None:
             f"{MAX_FEATURES_PER_LAYER:,} features each, {MAX_FILE_BYTES // 2**20} MB a file. "
             "Shown in grey, marked as yours, never mixed with the project's data.",
         )
-        # Labels as options (no format_func): 150-odd options are hashed on every rerun.
-        st.selectbox("Find a feature by name", data.find_options, index=None, key="find", on_change=on_find)
 
 
 def current_view() -> ViewFilter:
@@ -220,14 +206,12 @@ def main() -> None:
         layers = frozenset(view.layers) if view.layers else None
         map_canvas(
             data.scene_blob,
-            data.view_blob(view.orgs, layers, st.session_state.online_basemap),
+            data.view_blob(view.orgs, layers),
             frame,
             (FIRST_YEAR, cat.latest_year),
             key=MAP_KEY,
             user=st.session_state.user_blob,
         )
-        if st.session_state.online_basemap:
-            st.caption("Base map: © CARTO, © OpenStreetMap contributors, loaded from basemaps.cartocdn.com.")
         # One panel below the map at a time: the others cost nothing on a year change.
         section = st.segmented_control("Below the map", SECTIONS, key="section", label_visibility="collapsed")
         if section == "Timeline":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -242,6 +243,14 @@ def _pipeline_rows(catalog: Catalog) -> list[dict[str, Any]]:
     return rows
 
 
+def find_labels(catalog: Catalog) -> dict[str, str]:
+    """'Name (kind)' -> feature id, for Find; a name shared by two features gets its id."""
+    labels = {f.id: f"{f.name} ({LAYER_KINDS[f.layer].lower()})" for f in catalog.features}
+    counts = Counter(labels.values())
+    unique = {fid: label if counts[label] == 1 else f"{label[:-1]}, {fid})" for fid, label in labels.items()}
+    return {label: fid for fid, label in sorted(unique.items(), key=lambda item: item[1])}
+
+
 def build_scene(catalog: Catalog, basemap: dict[str, Any]) -> dict[str, Any]:
     """Everything that does not depend on the year, the organizations or the layer choice."""
     geometries = _display_geometries(catalog)
@@ -266,6 +275,7 @@ def build_scene(catalog: Catalog, basemap: dict[str, Any]) -> dict[str, Any]:
         "datasets": datasets,
         "legend": legend(),
         "label_font": LABEL_FONT,
+        "find": find_labels(catalog),
         "regions": {code: {"title": r.title, "bbox": list(r.bbox)} for code, r in REGIONS.items()},
     }
 
@@ -326,7 +336,7 @@ def _disputed_rows(catalog: Catalog, orgs: frozenset[str] | None) -> list[dict[s
     return rows
 
 
-def build_view(catalog: Catalog, view: ViewFilter, online_basemap: bool = False, cards: bool = False) -> dict[str, Any]:
+def build_view(catalog: Catalog, view: ViewFilter, cards: bool = False) -> dict[str, Any]:
     """What the organization and layer choice decides; the same for every year."""
     orgs = view.orgs
     undated = ViewFilter(orgs=orgs, layers=view.layers)
@@ -336,10 +346,9 @@ def build_view(catalog: Catalog, view: ViewFilter, online_basemap: bool = False,
         if f.layer in POINT_LAYERS and not is_visible(f, undated) and (view.layers is None or f.layer in view.layers)
     )
     payload: dict[str, Any] = {
-        "layers": canvas_layers(view.layers, online_basemap),
+        "layers": canvas_layers(view.layers),
         "datasets": {"states": _state_rows(catalog, orgs), "disputed": _disputed_rows(catalog, orgs)},
         "hidden": hidden,
-        "online_basemap": online_basemap,
     }
     if cards:
         payload["cards"] = feature_cards(catalog, view)
@@ -475,6 +484,7 @@ class CanvasEvent:
     year: int | None
     picked: str | None
     pick_seq: int | None
+    region: str | None = None
 
 
 def read_canvas_event(
@@ -491,6 +501,7 @@ def read_canvas_event(
         year=_valid_year(value.get("year"), first, last),
         picked=picked if isinstance(picked, str) and picked in known_ids else None,
         pick_seq=pick_seq,
+        region=value.get("region") if value.get("region") in REGIONS else None,
     )
 
 

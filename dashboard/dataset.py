@@ -8,7 +8,6 @@ than the whole map (its key building inspects the function's source on every cal
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import cached_property, lru_cache
 
 from .canvas import Blob, blob, build_scene, build_view
@@ -34,24 +33,13 @@ class DataSet:
         return blob(build_scene(self.catalog, basemap_collection()))
 
     @cached_property
-    def feature_labels(self) -> dict[str, str]:
-        """'Name (layer)' for the find box, sorted by label."""
-        labels = {f.id: f"{f.name} ({f.layer})" for f in self.catalog.features}
-        counts = Counter(labels.values())
-        labels = {fid: label if counts[label] == 1 else f"{label[:-1]}, {fid})" for fid, label in labels.items()}
-        return dict(sorted(labels.items(), key=lambda item: item[1]))
+    def feature_ids(self) -> frozenset[str]:
+        """The ids a click or Find may name."""
+        return frozenset(f.id for f in self.catalog.features)
 
-    @cached_property
-    def id_by_label(self) -> dict[str, str]:
-        return {label: fid for fid, label in self.feature_labels.items()}
-
-    @cached_property
-    def find_options(self) -> tuple[str, ...]:
-        return tuple(self.feature_labels.values())
-
-    def _view_blob(self, orgs: frozenset[str] | None, layers: frozenset[str] | None, online: bool) -> Blob:
+    def _view_blob(self, orgs: frozenset[str] | None, layers: frozenset[str] | None) -> Blob:
         """What the organization and layer choice decides; the same bytes for every year."""
-        return blob(build_view(self.catalog, ViewFilter.make(orgs=orgs, layers=layers), online))
+        return blob(build_view(self.catalog, ViewFilter.make(orgs=orgs, layers=layers)))
 
     def _visible_ids(self, view: ViewFilter) -> tuple[str, ...]:
         if view.year is None or view.until is not None:

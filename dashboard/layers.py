@@ -141,7 +141,7 @@ def _outline_layer(layer_id: str, color: Color, width: int) -> pdk.Layer:
     )
 
 
-def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -> list[dict[str, Any]]:
+def canvas_layers(layers: frozenset[str] | None) -> list[dict[str, Any]]:
     """The map's layers for a choice of layers, as deck.gl JSON (what pydeck sends).
 
     The same for every year and every organization: those reach the browser as data
@@ -150,13 +150,11 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
     def shown(name: str) -> bool:
         return layers is None or name in layers
 
-    specs: list[pdk.Layer] = []
-    if not online_basemap:
-        specs.append(
-            pdk.Layer(
-                "GeoJsonLayer", id="land", data="dataset:land", filled=True, stroked=False, get_fill_color=LAND_COLOR
-            )
-        )
+    # The land and the country borders give way to CARTO's tiles when the person turns the
+    # online basemap on in the canvas (never by default, never from a link).
+    specs: list[pdk.Layer] = [
+        pdk.Layer("GeoJsonLayer", id="land", data="dataset:land", filled=True, stroked=False, get_fill_color=LAND_COLOR)
+    ]
     if shown("states"):
         specs.append(
             pdk.Layer(
@@ -190,20 +188,19 @@ def canvas_layers(layers: frozenset[str] | None, online_basemap: bool = False) -
                 **_timed(PROPERTY_TIMES, "year"),
             )
         )
-    if not online_basemap:
-        # Country borders drawn once, shared edges only: outlines cost the most per frame.
-        specs.append(
-            pdk.Layer(
-                "PathLayer",
-                id="country-borders",
-                data="dataset:country-borders",
-                get_path="path",
-                get_color=COUNTRY_BORDER_COLOR,
-                get_width=0.8,
-                width_units="'pixels'",
-                pickable=False,
-            )
+    # Country borders drawn once, shared edges only: outlines cost the most per frame.
+    specs.append(
+        pdk.Layer(
+            "PathLayer",
+            id="country-borders",
+            data="dataset:country-borders",
+            get_path="path",
+            get_color=COUNTRY_BORDER_COLOR,
+            get_width=0.8,
+            width_units="'pixels'",
+            pickable=False,
         )
+    )
     if shown("borders"):
         specs.append(
             pdk.Layer(

@@ -68,7 +68,7 @@ def feature_panel(catalog: Catalog, feature: Feature | None, view: ViewFilter) -
     if feature is None:
         st.markdown(
             "### Selected feature\nClick a state, base, garrison, pipeline, border, event or disputed area on the "
-            "map, or use ‘Find a feature’."
+            "map, or type its name in Find under the map."
         )
         return
     st.subheader("Selected feature")
@@ -224,7 +224,7 @@ def downloads(
     def static_map(fmt: str):
         def build() -> bytes:
             buffer = io.BytesIO()
-            render_static_map(catalog, view, buffer, fmt=fmt, user_layers=user_layers)
+            render_static_map(catalog, view, buffer, fmt=fmt, user_layers=user_layers, region=region)
             return buffer.getvalue()
 
         return build
@@ -269,12 +269,12 @@ def downloads(
             columns[index % 4].download_button(
                 label, data=build, file_name=f"{stem}.{suffix}", mime=mime, key=f"download_{suffix}", width="stretch"
             )
-        key = (view, compare_to, id(user_layers))
+        key = (view, compare_to, id(user_layers), region)
         if st.button("Prepare the briefing pack (PDF)", key="make_brief"):
             with st.status("Building the briefing pack…", expanded=True) as status:
                 st.write("Drawing the map, tabulating the features, numbering the footnotes…")
                 buffer = io.BytesIO()
-                build_briefing_pdf(catalog, view, buffer, compare_to=compare_to, user_layers=user_layers)
+                build_briefing_pdf(catalog, view, buffer, compare_to=compare_to, user_layers=user_layers, region=region)
                 st.session_state.brief_pdf = (key, buffer.getvalue())
                 status.update(label="Briefing pack ready", state="complete", expanded=False)
         prepared = st.session_state.get("brief_pdf")

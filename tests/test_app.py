@@ -63,7 +63,6 @@ def test_default_run_raises_nothing_and_draws_every_layer(app):
         assert name in ids
     scene = payload(app, "scene")
     assert scene["initial_view"]["zoom"] > 1
-    assert payload(app, "view")["online_basemap"] is False
     # Every time-aware layer is filtered on the GPU.
     for spec in payload(app, "view")["layers"]:
         if spec["id"] in ("states", "bases", "pipelines", "events", "garrisons", "borders", "disputed"):
@@ -229,15 +228,16 @@ def test_an_empty_data_directory_still_renders_with_problems(tmp_path, monkeypat
     assert layer_ids(at)[0] == "land"
 
 
-def test_online_basemap_is_off_by_default_and_swaps_the_local_land_when_on(app):
-    assert "land" in layer_ids(app) and payload(app, "view")["online_basemap"] is False
-    app.toggle(key="online_basemap").set_value(True).run()
-    assert payload(app, "view")["online_basemap"] is True
+def test_the_online_basemap_is_the_browsers_choice_and_never_in_the_link(app):
+    """Python sends no tile layer: the canvas adds CARTO's tiles only when the person ticks
+    its box (tests/test_browser.py), and a shared link cannot turn them on."""
+    assert "land" in layer_ids(app)
+    assert all("Tile" not in spec["@@type"] for spec in payload(app, "view")["layers"])
     assert payload(app, "scene")["online_tiles"].startswith("https://basemaps.cartocdn.com/")
-    assert "land" not in layer_ids(app)
-    assert any("OpenStreetMap" in caption.value for caption in app.caption)
-    # The toggle is not part of a shared link: a link never turns on outside requests.
-    assert "online_basemap" not in app.query_params
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"online_basemap": "true", "basemap": "carto"})
+    at.run()
+    assert "online_basemap" not in at.query_params and "basemap" not in at.query_params
 
 
 def test_a_year_change_sends_only_the_frame(app):
@@ -318,3 +318,18 @@ def test_your_own_layers_from_the_folder_reach_the_map_the_panel_and_the_downloa
     at.segmented_control(key="section").set_value("Downloads").run()
     assert not at.exception
     assert "Interactive map (HTML)" in {b.proto.label for b in at.get("download_button")}
+
+
+def test_the_region_chosen_in_the_canvas_goes_into_the_link_and_back():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"region": "central-asia"})
+    at.run()
+    assert canvas_args(at)["frame"]["region"] == "central-asia"
+    number = next(seq)
+    at.session_state["canvas"] = {"year": 2010, "region": "south-caucasus", "seq": number, "pick_seq": 0}
+    at.run()
+    assert at.query_params["region"] == "south-caucasus"
+    assert canvas_args(at)["frame"]["region"] == "south-caucasus"
+    at.session_state["canvas"] = {"year": 2010, "region": "atlantis", "seq": next(seq), "pick_seq": 0}
+    at.run()
+    assert at.query_params["region"] == "south-caucasus" and not at.exception

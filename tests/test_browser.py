@@ -546,8 +546,8 @@ def test_the_online_basemap_toggle_asks_for_tiles_only_when_on(server, browser):
     watched.page.route("https://basemaps.cartocdn.com/**", answer)
     watched.open(f"{server.url}/?year=2010&layers=states")
     assert tiles == [] and watched.outside_requests() == []
-    watched.page.get_by_text("Online basemap (towns, roads)").click()
-    watched.settle()
+    watched.canvas.get_by_label("Online basemap (towns, roads)").check()
+    assert watched.canvas.get_by_text("Base map © CARTO").is_visible()
     deadline_ms = 60_000
     while not tiles and deadline_ms > 0:
         watched.page.wait_for_timeout(500)

@@ -18,6 +18,8 @@
   const ui = {
     map: $("map"), stamp: $("year-stamp"), note: $("status-note"), play: $("play"), slider: $("year"),
     yearValue: $("year-value"), speed: $("speed"), card: $("card"), legend: $("legend-items"),
+    find: $("find"), findNames: $("find-names"), region: $("region"), online: $("online"),
+    attribution: $("attribution"),
   };
 
   const S = {
@@ -46,7 +48,7 @@
     stats.valuesSent += 1;
     S.seq += 1;
     toStreamlit("streamlit:setComponentValue", {
-      value: { year: S.year, picked: S.picked, pick_seq: S.pickSeq, seq: S.seq },
+      value: { year: S.year, picked: S.picked, pick_seq: S.pickSeq, region: S.region, seq: S.seq },
       dataType: "json",
     });
   }
@@ -120,7 +122,7 @@
       timeFilter: specs[i].timeFilter,
       dataName: specs[i].dataName,
     }));
-    if (S.view.online_basemap) S.base.unshift({ layer: tileLayer(), timeFilter: null, dataName: null });
+
   }
   // The font atlas must hold every character a name may need before the names arrive.
   function labelCharacters() {
@@ -155,12 +157,20 @@
     layout();
     const layers = S.base.map((e) => {
       const props = {};
+      if (S.online && (e.dataName === "land" || e.dataName === "country-borders")) props.visible = false;
       if (e.timeFilter) props.filterRange = filterRange(e.timeFilter);
       if (e.dataName && S.layout[e.dataName]) props.data = S.layout[e.dataName];
       return Object.keys(props).length ? e.layer.clone(props) : e.layer;
     });
+    if (S.online) layers.unshift(S.tiles || (S.tiles = tileLayer()));
     S.deck.setProps({ layers });
   }
+  // The one thing that makes the browser fetch from outside: off by default, never from a link.
+  ui.online.addEventListener("change", () => {
+    S.online = ui.online.checked;
+    ui.attribution.hidden = !S.online;
+    render();
+  });
 
   // ---- layout for the view on screen: symbols spread apart, names placed where they fit ----
   function viewport() {
@@ -418,7 +428,10 @@
   function onClick(info) {
     const o = info.object;
     const id = o && ((o.properties && o.properties.id) || o.id);
-    if (!id) return;
+    if (id) select(id);
+  }
+  // A click on the map or a name chosen in Find: the feature is outlined and cited.
+  function select(id) {
     S.picked = id;
     S.pickSeq += 1;
     refreshOverlays();
@@ -426,6 +439,51 @@
     if (S.mode === "standalone") showCard(id);
     else sendValue();
   }
+  // Regions: framed here at once; Python learns the choice for the link.
+  function buildRegions() {
+    ui.region.replaceChildren(
+      ...Object.entries(S.scene.regions).map(([code, region]) => Object.assign(document.createElement("option"), { value: code, textContent: region.title })),
+    );
+    ui.region.value = S.region;
+  }
+  ui.region.addEventListener("change", () => {
+    frameRegion(ui.region.value);
+    render();
+    sendValue();
+  });
+
+  // Find: every feature by name; choosing one selects it and frames it.
+  function buildFind() {
+    ui.findNames.replaceChildren(
+      ...Object.keys(S.scene.find).map((label) => Object.assign(document.createElement("option"), { value: label })),
+    );
+  }
+  ui.find.addEventListener("change", () => {
+    const id = S.scene && S.scene.find[ui.find.value];
+    if (!id) return;
+    const geometry = S.scene.geometries[id];
+    if (geometry) {
+      const [west, south, east, north] = bounds(geometry.coordinates);
+      const vp = new core.WebMercatorViewport({ width: ui.map.clientWidth, height: ui.map.clientHeight });
+      const pad = 0.5;
+      const fitted = vp.fitBounds([[west - pad, south - pad], [east + pad, north + pad]], { padding: 40, maxZoom: 6 });
+      S.viewState = { ...S.viewState, longitude: fitted.longitude, latitude: fitted.latitude, zoom: fitted.zoom };
+      S.deck.setProps({ initialViewState: S.viewState });
+    }
+    select(id);
+  });
+  function bounds(coordinates) {
+    const box = [Infinity, Infinity, -Infinity, -Infinity];
+    const walk = (c) => {
+      if (typeof c[0] === "number") {
+        box[0] = Math.min(box[0], c[0]); box[1] = Math.min(box[1], c[1]);
+        box[2] = Math.max(box[2], c[0]); box[3] = Math.max(box[3], c[1]);
+      } else c.forEach(walk);
+    };
+    walk(coordinates);
+    return box;
+  }
+
   function showCard(id) {
     const card = (S.view.cards || {})[id] || (S.user && S.user.cards && S.user.cards[id]);
     if (!card) return;
@@ -483,6 +541,7 @@
   }
   function frameRegion(code) {
     S.region = code;
+    ui.region.value = code;
     S.viewState = regionView(code);
     S.layoutKey = null;
     if (S.deck) S.deck.setProps({ initialViewState: S.viewState });
@@ -542,6 +601,8 @@
     if (!S.deck) {
       createDeck();
       buildLegend();
+      buildFind();
+      buildRegions();
     } else if (viewChanged) {
       buildLegend();
     }
