@@ -29,9 +29,10 @@ from .symbology import (
     LEADER_COLOR,
     SELECTED_COLOR,
     SYMBOL_RADIUS,
-    SYMBOL_TEXT_COLOR,
     USER_COLOR,
+    USER_DASH,
     USER_FILL,
+    USER_POINT_FILL,
     Color,
 )
 
@@ -312,6 +313,7 @@ def user_canvas_layers() -> list[dict[str, Any]]:
             auto_highlight=True,
             **_timed(PROPERTY_TIMES, "overlap"),
         ),
+        # Dashed lines and white rings, as the static map and the PDF draw your layers.
         pdk.Layer(
             "PathLayer",
             id="user-lines",
@@ -320,16 +322,18 @@ def user_canvas_layers() -> list[dict[str, Any]]:
             get_color=USER_COLOR,
             get_width=2,
             width_units="'pixels'",
+            get_dash_array=USER_DASH,
+            dash_justified=True,
             pickable=True,
             auto_highlight=True,
-            **timed,
+            **{**timed, "extensions": [*TIME_FILTER["extensions"], {"@@type": "PathStyleExtension", "dash": True}]},
         ),
         pdk.Layer(
             "ScatterplotLayer",
             id="user-points",
             data="dataset:user-points",
             get_position="position",
-            get_fill_color=SYMBOL_TEXT_COLOR,
+            get_fill_color=USER_POINT_FILL,
             get_line_color=USER_COLOR,
             get_radius=5,
             radius_units="'pixels'",

@@ -1,6 +1,6 @@
 """The printed legend: symbology.legend()'s entries that the map used, in its order and
 groups, each with the swatch the canvas shows (area, circle with its letter, hollow ring,
-halo, line, dashed line, magenta ring, a user layer's dashed line and diamond).
+halo, line, dashed line, magenta ring, a user layer's dashed line and ringed disc).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def _swatch(item: dict[str, Any]) -> Any:
         return Line2D([], [], color=color, linewidth=points(PIPELINE_WIDTHS["gas"]), dashes=dash or (None, None))
     if shape == "user":
         return Line2D(
-            [], [], color=opaque(item["color"]), linestyle="--", marker="D", markersize=6, markeredgecolor="white"
+            [], [], color=opaque(item["color"]), linestyle="--", marker="o", markersize=6, markerfacecolor="white"
         )
     return Patch(visible=False)  # a note: words only
 

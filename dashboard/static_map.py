@@ -50,6 +50,7 @@ from .symbology import (
     TEXT_MUTED,
     USER_COLOR,
     USER_FILL,
+    USER_POINT_FILL,
     disputed_fill,
     hex_color,
     opaque,
@@ -242,7 +243,7 @@ def _draw_lines(ax: Any, ctx: MapContext) -> None:
 
 def _draw_user(ax: Any, ctx: MapContext) -> None:
     """The user's features in the one neutral style: dashed charcoal outlines and lines,
-    charcoal diamonds; never spread apart or named (there may be 100,000)."""
+    white discs ringed in charcoal; never spread apart or named (there may be 100,000)."""
     if not ctx.user_features:
         return
     inside = shapely.intersects(np.array([f.geometry for f in ctx.user_features], dtype=object), ctx.frame.clip)
@@ -264,7 +265,16 @@ def _draw_user(ax: Any, ctx: MapContext) -> None:
     dots = [f.geometry for f in shown if f.geometry.geom_type in ("Point", "MultiPoint")]
     if dots:
         xy = shapely.get_coordinates(ctx.frame.cut(dots))
-        ax.scatter(xy[:, 0], xy[:, 1], s=30, marker="D", color=color, edgecolor="white", linewidth=0.6, zorder=6.5)
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            s=30,
+            marker="o",
+            color=rgba(USER_POINT_FILL),
+            edgecolor=color,
+            linewidth=1.5,
+            zorder=6.5,
+        )
 
 
 def _split_by_frame(ctx: MapContext) -> None:

@@ -145,8 +145,10 @@ PRECISION_LABELS = {
 
 # --- The user's own layers ------------------------------------------------------------------
 
-# One neutral style for every user layer: charcoal dashed lines and outlines, charcoal diamonds.
+# One neutral style for every user layer: charcoal dashed lines and outlines, white discs ringed in charcoal.
 USER_COLOR: Color = [45, 45, 45, 255]
+USER_DASH: list[int] = [4, 2]  # dash and gap, in line widths (the canvas's PathStyleExtension)
+USER_POINT_FILL: Color = [255, 255, 255, 255]  # a point of your own: a white disc ringed in USER_COLOR
 USER_FILL: Color = [45, 45, 45, 45]
 USER_LEGEND_GROUP = "Your layers (not checked by the project)"
 
@@ -212,7 +214,7 @@ def legend(user_layers: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Every colour and symbol the map uses, in order: the canvas's legend panel shows them
     all; print shows those its map drew (by `key`), with the same swatches. Shapes: area,
     circle (with `symbol`, a letter or ★), hollow, halo, line (`dash` when dashed), ring,
-    note (words only), user (a user layer's dashed line and diamond)."""
+    note (words only), user (a user layer's dashed line and ringed disc)."""
     items = [_item(f"status:{s}", STATES_GROUP, "area", STATUS_COLORS[s], label) for s, label in STATUS_LABELS.items()]
     items.append(
         _item(
