@@ -71,6 +71,27 @@ def _timed(accessor: str, mode: str) -> dict[str, Any]:
     return {**TIME_FILTER, "get_filter_value": accessor, "time_filter": mode}
 
 
+def _dated_paths(layer_id: str, color: Any, width: Any, dash: Any = None, **style: Any) -> pdk.Layer:
+    """A pickable line layer filtered by year; `dash` (an accessor or a constant) dashes it."""
+    timed = _timed(ROW_TIMES, "overlap")
+    if dash is not None:
+        timed["extensions"] = [*TIME_FILTER["extensions"], {"@@type": "PathStyleExtension", "dash": True}]
+        style.update(get_dash_array=dash, dash_justified=True)
+    return pdk.Layer(
+        "PathLayer",
+        id=layer_id,
+        data=f"dataset:{layer_id}",
+        get_path="path",
+        get_color=color,
+        get_width=width,
+        width_units="'pixels'",
+        pickable=True,
+        auto_highlight=True,
+        **style,
+        **timed,
+    )
+
+
 def _point_layers(layer_id: str) -> list[pdk.Layer]:
     """Symbols sit at "position", which the browser may move a few pixels apart from their
     neighbours ("origin" keeps the true place, for the halo and a leader line)."""
@@ -203,42 +224,9 @@ def canvas_layers(layers: frozenset[str] | None) -> list[dict[str, Any]]:
         )
     )
     if shown("borders"):
-        specs.append(
-            pdk.Layer(
-                "PathLayer",
-                id="borders",
-                data="dataset:borders",
-                get_path="path",
-                get_color=BORDER_COLOR,
-                get_width=3,
-                width_units="'pixels'",
-                pickable=True,
-                auto_highlight=True,
-                **_timed(ROW_TIMES, "overlap"),
-            )
-        )
+        specs.append(_dated_paths("borders", BORDER_COLOR, 3))
     if shown("pipelines"):
-        specs.append(
-            pdk.Layer(
-                "PathLayer",
-                id="pipelines",
-                data="dataset:pipelines",
-                get_path="path",
-                get_color="color",
-                get_width="width",
-                width_units="'pixels'",
-                cap_rounded=True,
-                joint_rounded=True,
-                pickable=True,
-                auto_highlight=True,
-                get_dash_array="dash",
-                dash_justified=True,
-                **{
-                    **_timed(ROW_TIMES, "overlap"),
-                    "extensions": [*TIME_FILTER["extensions"], {"@@type": "PathStyleExtension", "dash": True}],
-                },
-            )
-        )
+        specs.append(_dated_paths("pipelines", "color", "width", "dash", cap_rounded=True, joint_rounded=True))
     specs.append(
         pdk.Layer(
             "ScatterplotLayer",
@@ -314,20 +302,7 @@ def user_canvas_layers() -> list[dict[str, Any]]:
             **_timed(PROPERTY_TIMES, "overlap"),
         ),
         # Dashed lines and white rings, as the static map and the PDF draw your layers.
-        pdk.Layer(
-            "PathLayer",
-            id="user-lines",
-            data="dataset:user-lines",
-            get_path="path",
-            get_color=USER_COLOR,
-            get_width=2,
-            width_units="'pixels'",
-            get_dash_array=USER_DASH,
-            dash_justified=True,
-            pickable=True,
-            auto_highlight=True,
-            **{**timed, "extensions": [*TIME_FILTER["extensions"], {"@@type": "PathStyleExtension", "dash": True}]},
-        ),
+        _dated_paths("user-lines", USER_COLOR, 2, USER_DASH),
         pdk.Layer(
             "ScatterplotLayer",
             id="user-points",
