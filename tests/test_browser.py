@@ -574,3 +574,18 @@ def test_a_base_is_drawn_closed_only_once_it_has_closed(browser, tmp_path):
         page.close()
     assert looks["1995"] != FORMER_FILL
     assert looks["1995-2005"] == FORMER_FILL
+
+
+def test_find_selects_a_feature_by_name_and_frames_it(browser, tmp_path):
+    page = open_standalone(browser, tmp_path, "eurasia", 2010)
+    before = page.evaluate("window.__canvas.viewState.zoom")
+    find = page.get_by_label("Find", exact=True)
+    names = page.evaluate("window.__canvas.scene.find")  # "Name (kind)" -> feature id
+    label = next(name for name, fid in names.items() if fid == "base-kant")
+    find.fill(label)
+    find.dispatch_event("change")
+    page.locator("#card").wait_for(state="visible", timeout=20_000)
+    assert "Kant Air Base" in page.locator("#card").inner_text()
+    assert page.evaluate("window.__canvas.picked") == "base-kant"
+    assert page.evaluate("window.__canvas.viewState.zoom") > before  # framed on the feature
+    page.close()
