@@ -26,9 +26,8 @@ from typing import Any
 import shapely
 from shapely.geometry import mapping
 
-from .citations import is_http_url, resolve, short_citation
-from .labels import intervals as _intervals
-from .labels import label_rows as _label_rows
+from .citations import is_http_url, resolve
+from .labels import OPEN_END, intervals, label_rows, published_summary
 from .layers import INITIAL_VIEW, ONLINE_TILE_URL, POINT_LAYERS, canvas_layers, user_canvas_layers
 from .loader import Catalog, Feature
 from .regions import DEFAULT_REGION, REGIONS
@@ -39,7 +38,6 @@ from .symbology import (
     FORMER_FILL,
     GARRISON_COLOR,
     LABEL_FONT,
-    LABEL_STYLES,
     LAYER_KINDS,
     PRECISION_LABELS,
     ROUTE_COLORS,
@@ -58,7 +56,6 @@ from .userlayers import UserFeature, UserLayers
 from .viewstate import FIRST_YEAR
 
 FRONTEND_DIR = Path(__file__).resolve().parent / "frontend"
-OPEN_END = 9999  # t1 of something still current
 # Display geometry: coverage simplification keeps shared edges shared, so neighbours
 # never gap or overlap. 0.05 degrees is under a pixel at the default zoom (about 18 km/px).
 DISPLAY_TOLERANCE_DEG = 0.05
@@ -180,15 +177,12 @@ def _site_rows(catalog: Catalog, layer: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _border_rows(catalog: Catalog, geometries: dict[str, Any]) -> tuple[list[dict], list[dict]]:
-    paths, labels = [], []
+def _border_rows(catalog: Catalog, geometries: dict[str, Any]) -> list[dict[str, Any]]:
+    paths = []
     for feature in catalog.layer("borders"):
-        first = feature.props.published_lengths[0]
-        cited = catalog.bibliography.get(first.sources[0].id)
-        published = f"{first.km:,.0f} km" + (f" in {short_citation(cited)}" if cited else "")
         kms = [p.km for p in feature.props.published_lengths]
         status = (
-            f"Measured {feature.length_km:,.0f} km on {feature.props.scale}; {published}; "
+            f"Measured {feature.length_km:,.0f} km on {feature.props.scale}; {published_summary(feature, catalog)}; "
             f"published figures range {min(kms):,.0f}–{max(kms):,.0f} km"
         )
         t0, t1 = _years(feature)
@@ -202,24 +196,7 @@ def _border_rows(catalog: Catalog, geometries: dict[str, Any]) -> tuple[list[dic
         geometry = geometries[feature.id]
         parts = geometry["coordinates"] if geometry["type"] == "MultiLineString" else [geometry["coordinates"]]
         paths.extend({**row, "path": part} for part in parts)
-        middle = feature.geometry.interpolate(0.5, normalized=True)
-        style = LABEL_STYLES["border"]
-        labels.append(
-            {
-                "id": f"label-{feature.id}",
-                "kind": "border",
-                "layer": "borders",
-                "text": f"Kazakhstan–Russia border\n{feature.length_km:,.0f} km measured (1:10m) · {published}",
-                "position": _round([middle.x, middle.y]),
-                "size": style["size"],
-                "color": style["color"],
-                "priority": style["priority"],
-                "hosts": [],
-                "t0": t0,
-                "t1": t1,
-            }
-        )
-    return paths, labels
+    return paths
 
 
 def _pipeline_rows(catalog: Catalog) -> list[dict[str, Any]]:
@@ -255,7 +232,7 @@ def build_scene(catalog: Catalog, basemap: dict[str, Any]) -> dict[str, Any]:
     """Everything that does not depend on the year, the organizations or the layer choice."""
     geometries = _display_geometries(catalog)
     land, country_borders = _land(basemap)
-    border_paths, border_labels = _border_rows(catalog, geometries)
+    border_paths = _border_rows(catalog, geometries)
     datasets: dict[str, Any] = {
         "land": land,
         "country-borders": country_borders,
@@ -264,8 +241,7 @@ def build_scene(catalog: Catalog, basemap: dict[str, Any]) -> dict[str, Any]:
     }
     for layer in POINT_LAYERS:
         datasets[layer] = _site_rows(catalog, layer)
-    place_labels, datasets["capitals"] = _label_rows(catalog)
-    datasets["labels"] = border_labels + place_labels
+    datasets["labels"], datasets["capitals"] = label_rows(catalog)
     return {
         "first_year": FIRST_YEAR,
         "last_year": catalog.latest_year,
@@ -308,7 +284,7 @@ def _state_rows(catalog: Catalog, orgs: frozenset[str] | None) -> list[dict[str,
                     "status": status,
                 }
             )
-        rows.extend(_intervals(by_year))
+        rows.extend(intervals(by_year))
     return rows
 
 
@@ -332,7 +308,7 @@ def _disputed_rows(catalog: Catalog, orgs: frozenset[str] | None) -> list[dict[s
                 ),
                 "fill": disputed_fill(catalog, feature, year, orgs),
             }
-        rows.extend(_intervals(by_year))
+        rows.extend(intervals(by_year))
     return rows
 
 

@@ -16,12 +16,15 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
-from .loader import Catalog
+from .citations import short_citation
+from .loader import Catalog, Feature
 from .places import capital_of_in, name_in
 from .regions import DEFAULT_REGION, REGIONS
 from .symbology import LABEL_STYLES
+from .timefilter import year_of
 from .viewstate import FIRST_YEAR
 
+OPEN_END = 9999  # the last year of something still current, as the canvas filters it
 POSITION_DIGITS = 3  # about 100 m, as the canvas rounds its coordinates
 
 Bounds = tuple[float, float, float, float]
@@ -60,12 +63,45 @@ def intervals(by_year: dict[int, dict[str, Any] | None]) -> list[dict[str, Any]]
     return rows
 
 
+def published_summary(feature: Feature, catalog: Catalog) -> str:
+    """A border's first published length and where it was published, e.g. '6,000 km in Rousseau 2011'."""
+    first = feature.props.published_lengths[0]
+    cited = catalog.bibliography.get(first.sources[0].id)
+    return f"{first.km:,.0f} km" + (f" in {short_citation(cited)}" if cited else "")
+
+
+def border_label_rows(catalog: Catalog) -> list[dict[str, Any]]:
+    """The border's name with its lengths, written like any other name on the map."""
+    rows = []
+    style = LABEL_STYLES["border"]
+    for feature in catalog.layer("borders"):
+        middle = feature.geometry.interpolate(0.5, normalized=True)
+        end = year_of(feature.props.end)
+        rows.append(
+            {
+                "id": f"label-{feature.id}",
+                "kind": "border",
+                "layer": "borders",
+                "text": f"Kazakhstan–Russia border\n{feature.length_km:,.0f} km measured (1:10m) · "
+                f"{published_summary(feature, catalog)}",
+                "position": _position(middle.x, middle.y),
+                "size": style["size"],
+                "color": style["color"],
+                "priority": style["priority"],
+                "hosts": [],
+                "t0": year_of(feature.props.start),
+                "t1": OPEN_END if end is None else end,
+            }
+        )
+    return rows
+
+
 def label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every name the map may write, one row per run of years with the same name; and the
-    capitals' dots. Each renderer decides which names fit."""
+    """Every name the map may write (the border's first), one row per run of years with the
+    same name; and the capitals' dots. Each renderer decides which names fit."""
     years = range(FIRST_YEAR, catalog.latest_year + 1)
     renamed_states = {p.props.iso3: p for p in catalog.places if p.kind == "country"}
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = border_label_rows(catalog)
     dots: list[dict[str, Any]] = []
 
     def add(place_id: str, kind: str, position: list[float], names: dict[int, str | None], hosts=()) -> None:

@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
-from shapely.geometry import mapping
 
-from .canvas import _border_rows
 from .labels import label_point, label_rows, rows_in_year, state_label_id
 from .symbology import CAPITAL_DOT, CAPITAL_RADIUS, CAPITAL_RING, LEADER_COLOR, points, rgba
 
@@ -43,13 +41,11 @@ def name_rows(ctx: MapContext, sites: list[Site]) -> tuple[list[dict[str, Any]],
     capitals only inside the region's box (the rectangle shows more, for context); a
     country is named at its largest part inside the box."""
     rows, dots = label_rows(ctx.catalog)
-    borders = ctx.catalog.layer("borders")
-    _, border_rows = _border_rows(ctx.catalog, {f.id: mapping(f.geometry) for f in borders})
     drawn = {site.feature.id for site in sites}
     states = {state_label_id(s.id): s for s in ctx.catalog.layer("states")}
     bbox = ctx.frame.region.bbox
     chosen = []
-    for row in rows_in_year(border_rows + rows, ctx.year):
+    for row in rows_in_year(rows, ctx.year):
         kind = row["kind"]
         if kind == "town":
             keep = bool(drawn.intersection(row["hosts"]))
