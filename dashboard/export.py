@@ -170,8 +170,22 @@ def flat_rows(catalog: Catalog, view: ViewFilter, user_layers: UserLayers | None
     return rows
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP):
+# such text cells get a leading apostrophe, which spreadsheets show as text and do not run.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMERIC_COLUMNS = frozenset({"longitude", "latitude"})
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Text a spreadsheet shows as text, never runs as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def to_csv(catalog: Catalog, view: ViewFilter, user_layers: UserLayers | None = None) -> str:
-    rows = flat_rows(catalog, view, user_layers)
+    rows = [
+        {key: value if key in _NUMERIC_COLUMNS else spreadsheet_safe(value) for key, value in row.items()}
+        for row in flat_rows(catalog, view, user_layers)
+    ]
     leading = ["id", "layer", "name", "start", "end", "precision"]
     columns = leading + sorted({key for row in rows for key in row} - set(leading) - {"longitude", "latitude", "wkt"})
     columns += ["longitude", "latitude", "wkt"]

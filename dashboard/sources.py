@@ -33,6 +33,13 @@ _BY_TYPE = {
 }
 
 
+# Encyclopedias' own sites. An encyclopedia entry whose URL is elsewhere is a copy (a mirror, a
+# Kiwix or IPFS snapshot): a briefer cannot cite it, so the report lists it.
+_ENCYCLOPEDIA_HOST = re.compile(
+    r"(^|\.)(wikipedia\.org|georgianencyclopedia\.ge|britannica\.com|citizendium\.org|fandom\.com)$"
+)
+
+
 def derived_kind(entry: CslEntry) -> str:
     """The kind the rule gives when an entry does not say (the rule README documents):
     by CSL type first, then by the URL's host; a page the rule cannot place is "other"."""
@@ -53,6 +60,12 @@ def kind_of(entry: CslEntry) -> str:
 
 def is_dated(entry: CslEntry) -> bool:
     return entry.issued is not None
+
+
+def is_mirror_copy(entry: CslEntry) -> bool:
+    """An encyclopedia article read on a site other than the encyclopedia's own."""
+    host = urlparse(entry.URL or "").hostname or ""
+    return kind_of(entry) == "encyclopedia" and bool(host) and not _ENCYCLOPEDIA_HOST.search(host)
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,7 @@ class SourceReport:
     undated: list[CslEntry]
     derived: list[CslEntry]
     encyclopedia_only: list[EncyclopediaOnly]
+    mirror_copies: list[CslEntry]
 
     def text(self) -> str:
         total = sum(len(entries) for entries in self.by_kind.values())
@@ -104,6 +118,8 @@ class SourceReport:
         if self.derived:
             lines.append(f"\n## Kind not given, derived by rule: {len(self.derived)}")
             lines.extend(f"  [{kind_of(e)}] {e.id}" for e in self.derived)
+        lines.append(f"\n## Encyclopedia copies instead of the encyclopedia's own page: {len(self.mirror_copies)}")
+        lines.extend(f"  {e.id}  {e.URL}" for e in self.mirror_copies)
         lines.append(f"\n## Resting on encyclopedias alone: {len(self.encyclopedia_only)}")
         lines.extend(f"  {item}" for item in self.encyclopedia_only)
         return "\n".join(lines) + "\n"
@@ -128,4 +144,5 @@ def source_report(catalog: Catalog) -> SourceReport:
         undated=[e for e in entries if not is_dated(e)],
         derived=[e for e in entries if e.custom is None],
         encyclopedia_only=encyclopedia_only(catalog),
+        mirror_copies=[e for e in entries if is_mirror_copy(e)],
     )

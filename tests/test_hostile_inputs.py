@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from dashboard import safejson, userlayers
 from dashboard.briefing_pack import build_briefing_pdf
-from dashboard.export import write_with_gdal
+from dashboard.export import to_csv, write_with_gdal
 from dashboard.selection import ViewFilter
 from dashboard.static_map import render_static_map
 from dashboard.userlayers import UserLayers, load_user_layers
@@ -140,6 +140,7 @@ CASES: list[tuple] = [
         ],
         ["<script>alert(1)</script>"],
     ),
+    ("spreadsheet-formulas.geojson", [], ['=HYPERLINK("http://example.org/x","Click")']),
     ("huge-number.geojson", ["#1: geometry: position is unreadable: the number 1e400 is too large"], ["Astana"]),
     (
         "infinity-property.geojson",
@@ -477,3 +478,19 @@ def test_validate_reports_every_problem_in_the_corpus_one_line_each_without_trac
         loaded += len(names)
     assert result.stdout.splitlines() == problems + notes
     assert result.stderr.strip() == f"{len(problems)} problem(s); {len(catalog.features) + loaded} valid feature(s)"
+
+
+def test_formulas_stay_text_in_csv(catalog):
+    """A cell that a spreadsheet would run (=, +, -, @, tab) starts with an apostrophe; nothing
+    else changes and our own coordinates stay numbers."""
+    import csv
+
+    layers = load_user_layers([HOSTILE / "spreadsheet-formulas.geojson"])
+    rows = list(csv.DictReader(io.StringIO(to_csv(catalog, ViewFilter.make(year=2010, layers=["bases"]), layers))))
+    (row,) = [r for r in rows if r["layer"] == "user:spreadsheet-formulas"]
+    assert row["name"] == '\'=HYPERLINK("http://example.org/x","Click")'
+    assert row["sources"] == "'+cmd|' /C calc'!A0; @SUM(1+1)*cmd|' /C calc'!A0"
+    cells = [value for r in rows for key, value in r.items() if key not in ("longitude", "latitude")]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert row["longitude"] == "71.45000"
+    assert next(r for r in rows if r["id"] == "base-kant")["name"] == "Kant Air Base"

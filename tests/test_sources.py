@@ -16,7 +16,7 @@ from conftest import load_copy, read_layer, run_cli, write_json, write_layer
 
 from dashboard.citations import to_bibtex, to_csl_json
 from dashboard.schema import SOURCE_KINDS, CslEntry
-from dashboard.sources import derived_kind, encyclopedia_only, kind_of, source_report
+from dashboard.sources import derived_kind, encyclopedia_only, is_mirror_copy, kind_of, source_report
 
 # CSL fields citeproc-py 0.11 does not know; leaving them out only quiets its warnings.
 _NOT_FOR_CITEPROC = ("custom", "license")
@@ -154,6 +154,9 @@ def test_cli_report_lists_kinds_undated_and_encyclopedia_only(data_copy, catalog
     for entry in report.undated:
         assert f"] {entry.id}  " in text
     assert f"## Resting on encyclopedias alone: {len(report.encyclopedia_only)}" in text
+    assert f"## Encyclopedia copies instead of the encyclopedia's own page: {len(report.mirror_copies)}" in text
+    for entry in report.mirror_copies:
+        assert f"  {entry.id}  {entry.URL}" in text
 
 
 def test_report_of_a_copy_counts_an_entry_without_kind_as_derived(data_copy):
@@ -166,3 +169,29 @@ def test_report_of_a_copy_counts_an_entry_without_kind_as_derived(data_copy):
     report = source_report(load_copy(data_copy))
     assert [e.id for e in report.derived] == [entries[0]["id"]]
     assert "## Kind not given, derived by rule: 1" in report.text()
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "mirror"),
+    [
+        ("https://en.wikipedia.org/wiki/Kant_Air_Base", "encyclopedia", False),
+        ("https://ru.wikipedia.org/wiki/Kant", "encyclopedia", False),
+        ("https://georgianencyclopedia.ge/en/baku-tbilisi-ceyhan-pipeline", "encyclopedia", False),
+        ("https://piglix.com/w/Kant_Air_Base", "encyclopedia", True),
+        ("https://en.wikipedia-on-ipfs.org/wiki/Kant_Air_Base", "encyclopedia", True),
+        ("https://notwikipedia.org/wiki/Kant", "encyclopedia", True),
+        ("https://piglix.com/w/Kant_Air_Base", "news", False),
+    ],
+)
+def test_a_copy_of_an_encyclopedia_is_told_from_its_own_site(url, kind, mirror):
+    entry = CslEntry.model_validate(
+        {
+            "id": "x",
+            "type": "webpage",
+            "title": "T",
+            "URL": url,
+            "accessed": {"date-parts": [[2026, 12, 2]]},
+            "custom": {"kind": kind},
+        }
+    )
+    assert is_mirror_copy(entry) is mirror
