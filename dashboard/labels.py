@@ -96,12 +96,42 @@ def border_label_rows(catalog: Catalog) -> list[dict[str, Any]]:
     return rows
 
 
+def disputed_label_rows(catalog: Catalog) -> list[dict[str, Any]]:
+    """Each disputed or breakaway area's name, beside its point (or its area's centre), in
+    the years the layer shows it; the renderers write it only while that layer is drawn."""
+    style = LABEL_STYLES["disputed"]
+    rows = []
+    for feature in catalog.layer("disputed"):
+        geometry = feature.geometry
+        if geometry.geom_type == "Point":
+            position = _position(geometry.x, geometry.y)
+        else:
+            position = label_point(geometry, geometry.bounds)
+        end = year_of(feature.props.end)
+        rows.append(
+            {
+                "id": f"label-{feature.id}",
+                "kind": "disputed",
+                "layer": "disputed",
+                "text": feature.name,
+                "position": position,
+                "size": style["size"],
+                "color": style["color"],
+                "priority": style["priority"],
+                "hosts": [],
+                "t0": max(year_of(feature.props.start), FIRST_YEAR),
+                "t1": OPEN_END if end is None else end,
+            }
+        )
+    return rows
+
+
 def label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every name the map may write (the border's first), one row per run of years with the
     same name; and the capitals' dots. Each renderer decides which names fit."""
     years = range(FIRST_YEAR, catalog.latest_year + 1)
     renamed_states = {p.props.iso3: p for p in catalog.places if p.kind == "country"}
-    rows: list[dict[str, Any]] = border_label_rows(catalog)
+    rows: list[dict[str, Any]] = border_label_rows(catalog) + disputed_label_rows(catalog)
     dots: list[dict[str, Any]] = []
 
     def add(place_id: str, kind: str, position: list[float], names: dict[int, str | None], hosts=()) -> None:

@@ -51,6 +51,8 @@ def name_rows(ctx: MapContext, sites: list[Site]) -> tuple[list[dict[str, Any]],
             keep = bool(drawn.intersection(row["hosts"]))
         elif kind == "border":
             keep = ctx.shows(row["layer"])
+        elif kind == "disputed":
+            keep = ctx.shows(row["layer"]) and _in_box(row["position"], bbox)
         elif kind == "country":
             keep = states[row["id"]].geometry.intersects(shapely.box(*bbox))
             row = {**row, "position": label_point(states[row["id"]].geometry, bbox)}

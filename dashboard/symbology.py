@@ -113,6 +113,7 @@ LABEL_STYLES: dict[str, dict[str, Any]] = {
     "capital": {"size": 12, "color": [25, 25, 30, 255], "priority": 5},
     "country": {"size": 11, "color": [95, 95, 105, 255], "priority": 4, "upper": True},
     "town": {"size": 11, "color": [55, 55, 60, 255], "priority": 3},
+    "disputed": {"size": 11, "color": DISPUTED_EDGE, "priority": 3},
     "sea": {"size": 12, "color": [45, 95, 150, 255], "priority": 2},
     "lake": {"size": 11, "color": [45, 95, 150, 255], "priority": 1},
 }

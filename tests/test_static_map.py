@@ -259,3 +259,23 @@ def test_saves_the_briefers_views_for_a_person_to_look_at(catalog, name, year, r
     render_static_map(catalog, ViewFilter.make(year=year, orgs=["CSTO"]), path, region=region)
     image = matplotlib.image.imread(path)
     assert image.shape[1] > 1800 and image[..., :3].std() > 0.1
+
+
+@pytest.mark.parametrize(
+    ("year", "expected", "absent"),
+    [
+        (2010, {"Abkhazia", "South Ossetia", "Nagorno-Karabakh"}, set()),
+        (2025, {"Abkhazia", "South Ossetia"}, {"Nagorno-Karabakh"}),  # dissolved 1 January 2024
+    ],
+)
+def test_disputed_areas_are_named_while_their_layer_is_drawn(catalog, year, expected, absent):
+    rows, _ = label_rows(catalog)
+    canvas = {r["text"] for r in rows_in_year(rows, year) if r["kind"] == "disputed"}
+    assert expected <= canvas and not absent & canvas
+    assert all(r["layer"] == "disputed" for r in rows if r["kind"] == "disputed")
+    drawn = {
+        t.get_text() for t in names(draw(catalog, ViewFilter.make(year=year, orgs=["CSTO"]), "south-caucasus")).values()
+    }
+    assert expected <= drawn and not absent & drawn
+    hidden = ViewFilter.make(year=year, orgs=["CSTO"], layers=["states", "bases"])
+    assert not expected & {t.get_text() for t in names(draw(catalog, hidden, "south-caucasus")).values()}
