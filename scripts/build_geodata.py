@@ -6,7 +6,7 @@ properties already in geodata/*.geojson. Outputs:
   kept (topojson), ISO3 codes, Crimea given to Ukraine (de jure); used for the land
   drawn under the map, the static map and the host-state check.
 - geometry of geodata/states.geojson (by iso3), Russia without Crimea and Kazakhstan
-  with the Baikonur lease area, so no polygon claims Crimea; a state listed in STATE_ISO3
+  with the Baikonur lease area, Denmark with Greenland, so no polygon claims Crimea; a state listed in STATE_ISO3
   but missing from the file is added with its Natural Earth name and geometry, and its
   memberships are left for the author to write (validate reports them until then).
 - geometry of the Crimea feature in geodata/disputed.geojson.
@@ -164,6 +164,16 @@ def far_states(countries: gpd.GeoDataFrame) -> dict[str, object]:
     }
 
 
+def with_greenland(countries: gpd.GeoDataFrame, denmark) -> MultiPolygon:
+    """Denmark with Greenland, which is Danish territory and inside NATO through Denmark's
+    membership (see state-dnk's sources); Natural Earth draws it as a country of its own.
+    Greenland is drawn as coarsely as the other far states."""
+    greenland = countries.loc[countries.iso3 == "GRL"]
+    coarse = simplified(gpd.GeoDataFrame(greenland, crs=countries.crs), FAR_SIMPLIFY_DEG).geometry.iloc[0]
+    parts = [p for p in getattr(coarse, "geoms", [coarse]) if p.area >= FAR_MIN_PART_DEG2]
+    return MultiPolygon([*getattr(denmark, "geoms", [denmark]), *parts])
+
+
 def add_missing_states(names: dict[str, str]) -> list[str]:
     """Append a feature for each STATE_ISO3 code the layer lacks: id, name and the Natural
     Earth citation only. Its start and memberships must then be written by hand."""
@@ -230,6 +240,7 @@ def main() -> None:
         print(f"added states {', '.join(added)}: write their start and memberships in geodata/states.geojson")
     state_shapes = {r.iso3: r.geometry for r in display.itertuples() if r.iso3}
     state_shapes.update(far_states(countries))
+    state_shapes["DNK"] = with_greenland(countries, state_shapes["DNK"])
     replace_geometry("states", state_shapes, "iso3")
     replace_geometry("disputed", {"disputed-crimea": crimea}, "id")
 

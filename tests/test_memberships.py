@@ -215,3 +215,14 @@ def test_exports_say_which_act_each_start_records(catalog):
     assert [(m["start"], m["start_basis"], m["decided"]) for m in props["memberships"]] == [
         ("2016-04-16", "memorandum", "2015-07-10")
     ]
+
+
+def test_greenland_is_drawn_as_denmarks_territory(catalog):
+    """Natural Earth draws Greenland on its own; on this map it is Denmark's, and so in NATO."""
+    from shapely.geometry import Point
+
+    ice_sheet = Point(-42.0, 72.0)
+    (denmark,) = [s for s in catalog.layer("states") if s.props.iso3 == "DNK"]
+    assert denmark.geometry.contains(ice_sheet) and denmark.geometry.contains(Point(9.5, 56.0))
+    assert {"abcclio-greenland", "news-nordicreporter-greenland-nato-2023"} <= {r.id for r in denmark.props.sources}
+    assert state_status(denmark, 1990, frozenset({"NATO"})) == "member"
