@@ -81,6 +81,7 @@ HELD_SINCE_USSR_BASES = frozenset({"takeover", "first record"})
 # (December 1991) and the 1992 decrees and agreements. A later "takeover" is a lease or a
 # status agreement under another name.
 LAST_TAKEOVER_YEAR = 1992
+USSR_END = PartialDate.parse("1991-12-26").sort_key()  # the day the USSR dissolved itself
 
 
 def rule_for(org: str, status: str, start: str, basis: str) -> BasisRule | None:
@@ -154,6 +155,18 @@ def base_issues(bases: Iterable[Feature], disputed: Iterable[Feature]) -> list[I
                     base.id,
                     "start",
                     f"a takeover from the Soviet forces dates from 1991-{LAST_TAKEOVER_YEAR}, not {props.start}",
+                )
+            )
+        if props.start_basis == "soviet force" and (
+            props.held_since_ussr or props.end is None or PartialDate.parse(props.end).sort_key(as_end=True) > USSR_END
+        ):
+            issues.append(
+                (
+                    base.file,
+                    base.id,
+                    "start_basis",
+                    "'soviet force' is for a Soviet force that left before the USSR dissolved (26 December 1991), "
+                    "never held by Russia",
                 )
             )
         if props.start_basis == "first record" and not props.notes:

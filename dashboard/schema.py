@@ -156,7 +156,7 @@ START_BASES: tuple[str, ...] = get_args(StartBasis)
 # Russian use (an open gap, said in the notes); "agreement" = a site Russia did not hold
 # before, established under an agreement; "formation" = a new Russian unit or base formed
 # there; "deployment" = Russian forces deployed there.
-BaseStartBasis = Literal["takeover", "first record", "agreement", "formation", "deployment"]
+BaseStartBasis = Literal["takeover", "first record", "agreement", "formation", "deployment", "soviet force"]
 
 
 def _open_span_problem(start: str | None, end: str | None) -> str | None:

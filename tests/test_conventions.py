@@ -90,6 +90,10 @@ def test_every_base_follows_the_takeover_and_territory_conventions(catalog):
         ("base-kant", {"held_since_ussr": True}, ["start_basis"]),
         ("base-okno-nurek", {"start_basis": "takeover"}, ["start_basis", "start"]),
         ("base-tartus", {"established": "1995"}, ["established"]),
+        # A Soviet force that left before the breakup was never Russia's; one that stayed was.
+        ("base-cgf-milovice", {"held_since_ussr": True}, ["start_basis", "start_basis"]),
+        ("base-wgf-wunsdorf", {"start_basis": "soviet force", "held_since_ussr": False}, ["start_basis"]),
+        ("base-sgf-hungary", {"end": "1991-12"}, ["start_basis"]),
     ],
 )
 def test_an_inherited_site_dated_by_a_later_agreement_is_reported(catalog, base_id, update, fields):
