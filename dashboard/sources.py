@@ -36,7 +36,7 @@ _BY_TYPE = {
 # Encyclopedias' own sites. An encyclopedia entry whose URL is elsewhere is a copy (a mirror, a
 # Kiwix or IPFS snapshot): a briefer cannot cite it, so the report lists it.
 _ENCYCLOPEDIA_HOST = re.compile(
-    r"(^|\.)(wikipedia\.org|georgianencyclopedia\.ge|britannica\.com|citizendium\.org|fandom\.com)$"
+    r"(^|\.)(wikipedia\.org|georgianencyclopedia\.ge|britannica\.com|citizendium\.org|fandom\.com|abc-clio\.com)$"
 )
 
 

@@ -195,3 +195,10 @@ def test_a_copy_of_an_encyclopedia_is_told_from_its_own_site(url, kind, mirror):
         }
     )
     assert is_mirror_copy(entry) is mirror
+
+
+def test_every_encyclopedia_copy_says_why_it_is_cited_instead_of_the_encyclopedia(catalog):
+    """A copy (mirror, snapshot) is cited only where the encyclopedia's own page could not be
+    had; its note says so, and the report lists it."""
+    silent = [e.id for e in source_report(catalog).mirror_copies if "copy" not in (e.note or "").lower()]
+    assert not silent, f"encyclopedia copies whose note does not say why: {silent}"
