@@ -48,6 +48,7 @@ from .symbology import (
     SYMBOL_TEXT_COLOR,
     UNCERTAINTY_METERS,
     disputed_fill,
+    faint,
     legend,
 )
 from .symbology import user_legend_label as legend_label
@@ -215,8 +216,13 @@ def _pipeline_rows(catalog: Catalog) -> list[dict[str, Any]]:
             "dash": ROUTE_DASHES[props.route_class],
             "width": 5 if props.commodity == "oil" else 3,
         }
-        for part in getattr(feature.geometry, "geoms", [feature.geometry]):
-            rows.append({**row, "path": _round([list(c) for c in part.coords])})
+        if feature.geometry.geom_type == "LineString":
+            runs = props.route_runs(list(feature.geometry.coords))
+        else:
+            runs = [(False, list(part.coords)) for part in feature.geometry.geoms]
+        for approximate, coords in runs:
+            color = faint(row["color"]) if approximate else row["color"]
+            rows.append({**row, "color": color, "path": _round([list(c) for c in coords])})
     return rows
 
 

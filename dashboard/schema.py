@@ -284,6 +284,14 @@ class PublishedSpan(Strict):
     to_waypoint: NonEmpty
 
 
+class ApproximateLeg(Strict):
+    """A stretch between two waypoints that no source locates: drawn straight and faint, with why."""
+
+    from_waypoint: NonEmpty
+    to_waypoint: NonEmpty
+    reason: NonEmpty
+
+
 class PipelineProps(FeatureProps):
     commodity: Literal["oil", "gas"]
     route_class: Literal["through_russia", "bypassing_russia"]
@@ -299,6 +307,7 @@ class PipelineProps(FeatureProps):
     length_note: str | None = None
     operator: str | None = None
     waypoints: list[NonEmpty] = Field(min_length=2)
+    approximate_legs: list[ApproximateLeg] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _length_fields_agree(self) -> PipelineProps:
@@ -315,7 +324,28 @@ class PipelineProps(FeatureProps):
                     raise ValueError(f"published_span names {name!r}, which is not exactly one waypoint")
             if self.waypoints.index(span.from_waypoint) >= self.waypoints.index(span.to_waypoint):
                 raise ValueError("published_span must run forward along the waypoints")
+        for index, leg in enumerate(self.approximate_legs):
+            for name in (leg.from_waypoint, leg.to_waypoint):
+                if self.waypoints.count(name) != 1:
+                    raise ValueError(f"approximate_legs[{index}] names {name!r}, which is not exactly one waypoint")
+            if self.waypoints.index(leg.from_waypoint) >= self.waypoints.index(leg.to_waypoint):
+                raise ValueError(f"approximate_legs[{index}] must run forward along the waypoints")
         return self
+
+    def route_runs(self, coordinates: list[tuple[float, ...]]) -> list[tuple[bool, list[tuple[float, ...]]]]:
+        """The line cut where it changes between located and approximate legs: (approximate,
+        vertices) runs in route order, neighbours sharing their end vertex."""
+        faint = [False] * (len(coordinates) - 1)
+        for leg in self.approximate_legs:
+            for index in range(self.waypoints.index(leg.from_waypoint), self.waypoints.index(leg.to_waypoint)):
+                faint[index] = True
+        runs: list[tuple[bool, list[tuple[float, ...]]]] = []
+        for index, approximate in enumerate(faint):
+            if runs and runs[-1][0] == approximate:
+                runs[-1][1].append(coordinates[index + 1])
+            else:
+                runs.append((approximate, [coordinates[index], coordinates[index + 1]]))
+        return runs
 
 
 class PublishedLength(Strict):

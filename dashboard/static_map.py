@@ -52,6 +52,7 @@ from .symbology import (
     USER_FILL,
     USER_POINT_FILL,
     disputed_fill,
+    faint,
     hex_color,
     opaque,
     points,
@@ -215,24 +216,37 @@ def _draw_areas(ax: Any, ctx: MapContext) -> None:
         _outline_changed(ax, ctx, areas, points(HIGHLIGHT_WIDTH + 1), 3.7)
 
 
+def _route_parts(ctx: MapContext, feature: Feature) -> tuple[list[Any], list[Any]]:
+    """A pipeline's located and approximate stretches, cut to the frame and projected."""
+    if feature.geometry.geom_type != "LineString" or not feature.props.approximate_legs:
+        return [ctx.cut(feature)], []
+    runs = feature.props.route_runs(list(feature.geometry.coords))
+    lines = ctx.frame.cut([shapely.LineString(coords) for _, coords in runs])
+    return [g for (a, _), g in zip(runs, lines, strict=True) if not a], [
+        g for (a, _), g in zip(runs, lines, strict=True) if a
+    ]
+
+
 def _draw_lines(ax: Any, ctx: MapContext) -> None:
     """Pipelines (thick oil, thin gas; dashed when they bypass Russia) and the border."""
     pipelines = [f for f in ctx.features if f.layer == "pipelines"]
     _outline_changed(ax, ctx, pipelines, points(PIPELINE_WIDTHS["oil"] + 4), 3.9)
     for feature in pipelines:
         props = feature.props
-        projected = [ctx.cut(feature)]
         width = points(PIPELINE_WIDTHS[props.commodity if props.commodity in PIPELINE_WIDTHS else "gas"])
-        _plot(
-            ax,
-            projected,
-            edge=rgba(ROUTE_COLORS[props.route_class]),
-            linewidth=width,
-            linestyle=_dashes(props.route_class),
-            zorder=4,
-            gid=f"line-{feature.id}",
-        )
+        color = ROUTE_COLORS[props.route_class]
+        located, approximate = _route_parts(ctx, feature)
+        for parts, edge, gid in (
+            (located, color, f"line-{feature.id}"),
+            (approximate, faint(color), f"line-{feature.id}-approximate"),
+        ):
+            if parts:
+                _plot(
+                    ax, parts, edge=rgba(edge), linewidth=width, linestyle=_dashes(props.route_class), zorder=4, gid=gid
+                )
         ctx.keys.update({f"route:{props.route_class}", "schematic"})
+        if approximate:
+            ctx.keys.add("route:approximate")
     borders = [f for f in ctx.features if f.layer == "borders"]
     _outline_changed(ax, ctx, borders, points(BORDER_WIDTH + 4), 4.4)
     if borders:

@@ -97,6 +97,14 @@ ROUTE_COLORS: dict[str, Color] = {"through_russia": [213, 94, 0, 235], "bypassin
 # Dash and gap in line widths (deck.gl's PathStyleExtension and matplotlib both count so).
 ROUTE_DASHES: dict[str, list[int]] = {"through_russia": [0, 0], "bypassing_russia": [4, 2]}
 PIPELINE_WIDTHS = {"oil": 5, "gas": 3}  # pixels: thick oil, thin gas
+APPROXIMATE_LEG_ALPHA = 80  # of 255: a leg no source locates is drawn in the route's colour, faint
+
+
+def faint(color: Color) -> Color:
+    """The colour of an approximate leg: the route's own hue, mostly transparent."""
+    return [*color[:3], APPROXIMATE_LEG_ALPHA]
+
+
 BORDER_COLOR: Color = [120, 0, 0, 255]
 BORDER_WIDTH = 3  # pixels
 SELECTED_COLOR: Color = [255, 0, 180, 255]  # the clicked feature
@@ -266,6 +274,13 @@ def legend(user_layers: Iterable[str] = ()) -> list[dict[str, Any]]:
             ROUTE_COLORS["bypassing_russia"],
             "Pipeline bypassing Russia, dashed (thick: oil, thin: gas)",
             dash=True,
+        ),
+        _item(
+            "route:approximate",
+            "Lines",
+            "line",
+            faint(ROUTE_COLORS["through_russia"]),
+            "Faint: a leg no source locates, drawn straight (approximate)",
         ),
         _item("border", "Lines", "line", BORDER_COLOR, "Kazakhstan–Russia border (Natural Earth 1:10m)"),
         _item(

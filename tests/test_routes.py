@@ -99,3 +99,47 @@ def test_a_span_must_name_waypoints_in_route_order(data_copy):
     write_layer(data_copy, "pipelines", document)
     problems = load_copy(data_copy).problems
     assert any(p.feature_id == "pipeline-btc" and "run forward" in p.message for p in problems)
+
+
+def _with_approximate_leg(data_copy, pipeline_id: str, leg: dict) -> None:
+    document = read_layer(data_copy, "pipelines")
+    victim = next(f for f in document["features"] if f["properties"]["id"] == pipeline_id)
+    victim["properties"]["approximate_legs"] = [leg]
+    write_layer(data_copy, "pipelines", document)
+
+
+def test_an_approximate_leg_is_drawn_faint_on_screen_and_in_print(data_copy):
+    from dashboard.canvas import _pipeline_rows
+    from dashboard.selection import ViewFilter
+    from dashboard.static_map import draw_static_map
+    from dashboard.symbology import APPROXIMATE_LEG_ALPHA, ROUTE_COLORS
+
+    btc = next(f for f in PIPELINES if f["properties"]["id"] == "pipeline-btc")
+    first, second = btc["properties"]["waypoints"][1:3]
+    _with_approximate_leg(data_copy, "pipeline-btc", {"from_waypoint": first, "to_waypoint": second, "reason": "r"})
+    catalog = load_copy(data_copy)
+    rows = [r for r in _pipeline_rows(catalog) if r["id"] == "pipeline-btc"]
+    assert [r["color"][3] for r in rows] == [ROUTE_COLORS["bypassing_russia"][3], APPROXIMATE_LEG_ALPHA, 235]
+    coordinates = btc["geometry"]["coordinates"]
+    assert [len(r["path"]) for r in rows] == [2, 2, len(coordinates) - 2]
+    assert rows[1]["path"][0] == rows[0]["path"][-1]  # the runs meet
+    fig = draw_static_map(catalog, ViewFilter.make(year=2010, layers=["pipelines"]), region="south-caucasus")
+    gids = {c.get_gid() for c in fig.axes[0].collections}
+    assert {"line-pipeline-btc", "line-pipeline-btc-approximate"} <= gids
+    faint = next(c for c in fig.axes[0].collections if c.get_gid() == "line-pipeline-btc-approximate")
+    assert faint.get_edgecolor()[0][3] == pytest.approx(APPROXIMATE_LEG_ALPHA / 255)
+
+
+@pytest.mark.parametrize(
+    ("leg", "message"),
+    [
+        ({"from_waypoint": "Nowhere", "to_waypoint": "Tbilisi", "reason": "r"}, "'Nowhere', which is not exactly one"),
+        ({"from_waypoint": "Tbilisi", "to_waypoint": "Sangachal terminal", "reason": "r"}, "must run forward"),
+        ({"from_waypoint": "Sangachal terminal", "to_waypoint": "Tbilisi"}, "reason"),
+    ],
+)
+def test_a_wrong_approximate_leg_is_reported_and_the_rest_loads(data_copy, leg, message):
+    _with_approximate_leg(data_copy, "pipeline-btc", leg)
+    catalog = load_copy(data_copy)
+    assert any(p.feature_id == "pipeline-btc" and message in f"{p.field}: {p.message}" for p in catalog.problems)
+    assert catalog.get("pipeline-btc") is None and catalog.get("pipeline-cpc") is not None
