@@ -493,6 +493,7 @@ class CslEntry(BaseModel):
         "dataset",
         "legislation",
         "treaty",
+        "legal_case",
     ]
     title: NonEmpty
     author: list[CslName] | None = None

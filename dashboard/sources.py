@@ -29,6 +29,7 @@ _BY_TYPE = {
     "book": "scholarly",
     "legislation": "official",
     "treaty": "official",
+    "legal_case": "official",
     "dataset": "reference",
 }
 
