@@ -69,7 +69,8 @@ def test_a_published_span_measures_only_its_stretch(data_copy):
     document = read_layer(data_copy, "pipelines")
     victim = next(f for f in document["features"] if f["properties"]["id"] == "pipeline-btc")
     props, coordinates = victim["properties"], victim["geometry"]["coordinates"]
-    stretch = geodesic_km(coordinates[:3])  # Sangachal - Tbilisi - Borjomi
+    borjomi = props["waypoints"].index("Borjomi")
+    stretch = geodesic_km(coordinates[: borjomi + 1])  # Sangachal terminal ... Borjomi
     props.update(
         published_length_km=round(stretch),
         published_length_covers="section",
