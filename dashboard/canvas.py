@@ -33,6 +33,7 @@ from .loader import Catalog, Feature
 from .regions import DEFAULT_REGION, REGIONS
 from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
 from .symbology import (
+    APPROXIMATE_DASH,
     BASE_GROUPS,
     EVENT_COLOR,
     FORMER_FILL,
@@ -48,7 +49,6 @@ from .symbology import (
     SYMBOL_TEXT_COLOR,
     UNCERTAINTY_METERS,
     disputed_fill,
-    faint,
     legend,
 )
 from .symbology import user_legend_label as legend_label
@@ -221,8 +221,8 @@ def _pipeline_rows(catalog: Catalog) -> list[dict[str, Any]]:
         else:
             runs = [(False, list(part.coords)) for part in feature.geometry.geoms]
         for approximate, coords in runs:
-            color = faint(row["color"]) if approximate else row["color"]
-            rows.append({**row, "color": color, "path": _round([list(c) for c in coords])})
+            dash = APPROXIMATE_DASH if approximate else row["dash"]
+            rows.append({**row, "dash": dash, "path": _round([list(c) for c in coords])})
     return rows
 
 

@@ -17,7 +17,6 @@ from .symbology import (
     FORMER_FILL,
     HOLLOW_EDGE,
     PIPELINE_WIDTHS,
-    ROUTE_DASHES,
     SYMBOL_TEXT_COLOR,
     legend,
     opaque,
@@ -84,7 +83,7 @@ def _swatch(item: dict[str, Any]) -> Any:
         edge = rgba(HOLLOW_EDGE) if shape != "ring" else opaque(item["color"])
         return Line2D([], [], marker="o", markersize=SWATCH_PT, markerfacecolor=face, markeredgecolor=edge, ls="")
     if shape == "line":
-        dash = ROUTE_DASHES["bypassing_russia"] if item.get("dash") else None
+        dash = item.get("dash")
         return Line2D([], [], color=color, linewidth=points(PIPELINE_WIDTHS["gas"]), dashes=dash or (None, None))
     if shape == "user":
         return Line2D(

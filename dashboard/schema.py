@@ -285,7 +285,7 @@ class PublishedSpan(Strict):
 
 
 class ApproximateLeg(Strict):
-    """A stretch between two waypoints that no source locates: drawn straight and faint, with why."""
+    """A stretch between two waypoints that no source locates: drawn straight and dotted, with why."""
 
     from_waypoint: NonEmpty
     to_waypoint: NonEmpty
@@ -335,12 +335,12 @@ class PipelineProps(FeatureProps):
     def route_runs(self, coordinates: list[tuple[float, ...]]) -> list[tuple[bool, list[tuple[float, ...]]]]:
         """The line cut where it changes between located and approximate legs: (approximate,
         vertices) runs in route order, neighbours sharing their end vertex."""
-        faint = [False] * (len(coordinates) - 1)
+        unlocated = [False] * (len(coordinates) - 1)
         for leg in self.approximate_legs:
             for index in range(self.waypoints.index(leg.from_waypoint), self.waypoints.index(leg.to_waypoint)):
-                faint[index] = True
+                unlocated[index] = True
         runs: list[tuple[bool, list[tuple[float, ...]]]] = []
-        for index, approximate in enumerate(faint):
+        for index, approximate in enumerate(unlocated):
             if runs and runs[-1][0] == approximate:
                 runs[-1][1].append(coordinates[index + 1])
             else:

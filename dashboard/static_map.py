@@ -31,6 +31,7 @@ from .schema import LAYERS, ORGS
 from .selection import ViewFilter, is_visible, state_status
 from .symbol_layout import draw_symbols
 from .symbology import (
+    APPROXIMATE_DASH,
     BORDER_COLOR,
     BORDER_WIDTH,
     COUNTRY_BORDER_COLOR,
@@ -52,7 +53,6 @@ from .symbology import (
     USER_FILL,
     USER_POINT_FILL,
     disputed_fill,
-    faint,
     hex_color,
     opaque,
     points,
@@ -234,16 +234,14 @@ def _draw_lines(ax: Any, ctx: MapContext) -> None:
     for feature in pipelines:
         props = feature.props
         width = points(PIPELINE_WIDTHS[props.commodity if props.commodity in PIPELINE_WIDTHS else "gas"])
-        color = ROUTE_COLORS[props.route_class]
         located, approximate = _route_parts(ctx, feature)
-        for parts, edge, gid in (
-            (located, color, f"line-{feature.id}"),
-            (approximate, faint(color), f"line-{feature.id}-approximate"),
+        for parts, style, gid in (
+            (located, _dashes(props.route_class), f"line-{feature.id}"),
+            (approximate, (0, tuple(APPROXIMATE_DASH)), f"line-{feature.id}-approximate"),
         ):
             if parts:
-                _plot(
-                    ax, parts, edge=rgba(edge), linewidth=width, linestyle=_dashes(props.route_class), zorder=4, gid=gid
-                )
+                edge = rgba(ROUTE_COLORS[props.route_class])
+                _plot(ax, parts, edge=edge, linewidth=width, linestyle=style, zorder=4, gid=gid)
         ctx.keys.update({f"route:{props.route_class}", "schematic"})
         if approximate:
             ctx.keys.add("route:approximate")

@@ -97,12 +97,9 @@ ROUTE_COLORS: dict[str, Color] = {"through_russia": [213, 94, 0, 235], "bypassin
 # Dash and gap in line widths (deck.gl's PathStyleExtension and matplotlib both count so).
 ROUTE_DASHES: dict[str, list[int]] = {"through_russia": [0, 0], "bypassing_russia": [4, 2]}
 PIPELINE_WIDTHS = {"oil": 5, "gas": 3}  # pixels: thick oil, thin gas
-APPROXIMATE_LEG_ALPHA = 80  # of 255: a leg no source locates is drawn in the route's colour, faint
-
-
-def faint(color: Color) -> Color:
-    """The colour of an approximate leg: the route's own hue, mostly transparent."""
-    return [*color[:3], APPROXIMATE_LEG_ALPHA]
+# A leg no source locates is dotted in the route's own colour (dots stay apart from the
+# bypassing routes' dashes in colour-blind and greyscale viewing alike).
+APPROXIMATE_DASH: list[int] = [1, 2]
 
 
 BORDER_COLOR: Color = [120, 0, 0, 255]
@@ -222,7 +219,7 @@ def _item(key: str, group: str, shape: str, color: Color, label: str, **extra: A
 def legend(user_layers: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Every colour and symbol the map uses, in order: the canvas's legend panel shows them
     all; print shows those its map drew (by `key`), with the same swatches. Shapes: area,
-    circle (with `symbol`, a letter or ★), hollow, halo, line (`dash` when dashed), ring,
+    circle (with `symbol`, a letter or ★), hollow, halo, line (`dash`: the dash and gap, in line widths), ring,
     note (words only), user (a user layer's dashed line and ringed disc)."""
     items = [_item(f"status:{s}", STATES_GROUP, "area", STATUS_COLORS[s], label) for s, label in STATUS_LABELS.items()]
     items.append(
@@ -273,14 +270,15 @@ def legend(user_layers: Iterable[str] = ()) -> list[dict[str, Any]]:
             "line",
             ROUTE_COLORS["bypassing_russia"],
             "Pipeline bypassing Russia, dashed (thick: oil, thin: gas)",
-            dash=True,
+            dash=ROUTE_DASHES["bypassing_russia"],
         ),
         _item(
             "route:approximate",
             "Lines",
             "line",
-            faint(ROUTE_COLORS["through_russia"]),
-            "Faint: a leg no source locates, drawn straight (approximate)",
+            ROUTE_COLORS["through_russia"],
+            "Dotted: a leg no source locates, drawn straight (approximate)",
+            dash=APPROXIMATE_DASH,
         ),
         _item("border", "Lines", "line", BORDER_COLOR, "Kazakhstan–Russia border (Natural Earth 1:10m)"),
         _item(

@@ -109,26 +109,31 @@ def _with_approximate_leg(data_copy, pipeline_id: str, leg: dict) -> None:
     write_layer(data_copy, "pipelines", document)
 
 
-def test_an_approximate_leg_is_drawn_faint_on_screen_and_in_print(data_copy):
+def test_an_approximate_leg_is_dotted_on_screen_and_in_print(data_copy):
     from dashboard.canvas import _pipeline_rows
     from dashboard.selection import ViewFilter
     from dashboard.static_map import draw_static_map
-    from dashboard.symbology import APPROXIMATE_LEG_ALPHA, ROUTE_COLORS
+    from dashboard.symbology import APPROXIMATE_DASH, ROUTE_DASHES
 
     btc = next(f for f in PIPELINES if f["properties"]["id"] == "pipeline-btc")
     first, second = btc["properties"]["waypoints"][1:3]
     _with_approximate_leg(data_copy, "pipeline-btc", {"from_waypoint": first, "to_waypoint": second, "reason": "r"})
     catalog = load_copy(data_copy)
     rows = [r for r in _pipeline_rows(catalog) if r["id"] == "pipeline-btc"]
-    assert [r["color"][3] for r in rows] == [ROUTE_COLORS["bypassing_russia"][3], APPROXIMATE_LEG_ALPHA, 235]
+    bypass = ROUTE_DASHES["bypassing_russia"]
+    assert [r["dash"] for r in rows] == [bypass, APPROXIMATE_DASH, bypass]
+    assert len({tuple(r["color"]) for r in rows}) == 1  # the route's colour throughout
     coordinates = btc["geometry"]["coordinates"]
     assert [len(r["path"]) for r in rows] == [2, 2, len(coordinates) - 2]
     assert rows[1]["path"][0] == rows[0]["path"][-1]  # the runs meet
     fig = draw_static_map(catalog, ViewFilter.make(year=2010, layers=["pipelines"]), region="south-caucasus")
     gids = {c.get_gid() for c in fig.axes[0].collections}
     assert {"line-pipeline-btc", "line-pipeline-btc-approximate"} <= gids
-    faint = next(c for c in fig.axes[0].collections if c.get_gid() == "line-pipeline-btc-approximate")
-    assert faint.get_edgecolor()[0][3] == pytest.approx(APPROXIMATE_LEG_ALPHA / 255)
+    dotted = next(c for c in fig.axes[0].collections if c.get_gid() == "line-pipeline-btc-approximate")
+    solid = next(c for c in fig.axes[0].collections if c.get_gid() == "line-pipeline-btc")
+    ((_offset, pattern),) = dotted.get_dashes()
+    assert list(pattern) == pytest.approx([w * dotted.get_linewidth()[0] for w in APPROXIMATE_DASH])
+    assert list(solid.get_dashes()[0][1]) != list(pattern)
 
 
 @pytest.mark.parametrize(

@@ -516,7 +516,11 @@
         swatch.style.background = `rgba(${r},${g},${b},${(a / 255).toFixed(2)})`;
         if (item.shape === "circle" || item.shape === "halo" || item.shape === "hollow") swatch.style.borderRadius = "50%";
         if (item.shape === "line") swatch.style.height = "4px";
-        if (item.dash) swatch.style.background = `repeating-linear-gradient(90deg, rgba(${r},${g},${b},1) 0 5px, transparent 5px 8px)`;
+        if (item.dash) {
+          // The item's dash and gap, in line widths, drawn at the swatch's 3 px line width.
+          const [on, off] = item.dash.map((w) => w * 2.5);
+          swatch.style.background = `repeating-linear-gradient(90deg, rgba(${r},${g},${b},1) 0 ${on}px, transparent ${on}px ${on + off}px)`;
+        }
         if (item.shape === "hollow") Object.assign(swatch.style, { background: "#fff", border: "2px solid #777" });
         const edge = `2px solid rgba(${r},${g},${b},1)`;
         if (item.shape === "ring") Object.assign(swatch.style, { background: "transparent", border: edge, borderRadius: "50%" });
