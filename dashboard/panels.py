@@ -97,6 +97,12 @@ def feature_panel(catalog: Catalog, feature: Feature | None, view: ViewFilter) -
                 st.markdown(
                     f"- {_md(span_label(s.start, s.end))}: {_md(s.status)} (held by {_md(s.controlled_by)}){marker}"
                 )
+        if feature.layer == "pipelines":
+            st.markdown("**Route** (straight between these points): " + _md(" – ".join(feature.props.waypoints)))
+            for leg in feature.props.approximate_legs:
+                st.markdown(
+                    f"- Dotted, approximate: {_md(leg.from_waypoint)} to {_md(leg.to_waypoint)}. {_md(leg.reason)}"
+                )
         if feature.layer == "borders":
             st.markdown("**Published lengths**")
             for p in feature.props.published_lengths:

@@ -101,6 +101,14 @@ def test_simulated_click_opens_the_citations(app):
     assert payload(app, "scene")["geometries"]["base-kant"]["type"] == "Point"
 
 
+def test_a_clicked_pipeline_lists_its_route_and_why_each_dotted_leg_is_approximate(app):
+    browser_reports(app, 2015, picked="pipeline-nord-stream")
+    text = " ".join(m.value for m in app.markdown).replace("\\", "")  # markdown escapes off
+    assert "**Route** (straight between these points): Portovaya compressor station" in text
+    assert "Dotted, approximate: Portovaya compressor station (near Vyborg) to Lubmin landfall" in text
+    assert "No source gives a position of Nord Stream 1 at sea" in text
+
+
 def test_a_repeated_or_malformed_report_from_the_browser_changes_nothing(app):
     browser_reports(app, 2010, picked="base-kant")
     again = dict(app.session_state["canvas"], year=1999)  # same sequence number: already applied
