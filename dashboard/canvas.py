@@ -27,6 +27,7 @@ import shapely
 from shapely.geometry import mapping
 
 from .citations import is_http_url, resolve
+from .coordinates import SCREEN_DIGITS, rounded
 from .labels import OPEN_END, intervals, label_rows, published_summary
 from .layers import INITIAL_VIEW, ONLINE_TILE_URL, POINT_LAYERS, canvas_layers, user_canvas_layers
 from .loader import Catalog, Feature
@@ -60,17 +61,12 @@ FRONTEND_DIR = Path(__file__).resolve().parent / "frontend"
 # Display geometry: coverage simplification keeps shared edges shared, so neighbours
 # never gap or overlap. 0.05 degrees is under a pixel at the default zoom (about 18 km/px).
 DISPLAY_TOLERANCE_DEG = 0.05
-COORD_DIGITS = 3  # about 100 m: far below a pixel at any zoom the map allows for these layers
 # The year layers: each row covers an interval of years of unchanging appearance.
 YEAR_LAYERS = ("states", "disputed")
 
 
 def _round(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, COORD_DIGITS)
-    if isinstance(value, (list, tuple)):
-        return [_round(v) for v in value]
-    return value
+    return rounded(value, SCREEN_DIGITS)
 
 
 def _geometry(geom) -> dict[str, Any]:
@@ -133,7 +129,7 @@ def _land(basemap: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]
         "type": "FeatureCollection",
         "features": [{"type": "Feature", "properties": {}, "geometry": _geometry(g)} for g in simplified],
     }
-    return land, [{"path": _round([list(c) for c in line.coords])} for line in lines]
+    return land, [{"path": _round(line.coords[:])} for line in lines]
 
 
 def _point_row(feature: Feature, catalog: Catalog, kind: str, status: str, color: list[int], symbol: str) -> dict:
@@ -222,7 +218,7 @@ def _pipeline_rows(catalog: Catalog) -> list[dict[str, Any]]:
             runs = [(False, list(part.coords)) for part in feature.geometry.geoms]
         for approximate, coords in runs:
             dash = APPROXIMATE_DASH if approximate else row["dash"]
-            rows.append({**row, "dash": dash, "path": _round([list(c) for c in coords])})
+            rows.append({**row, "dash": dash, "path": _round(coords)})
     return rows
 
 
@@ -555,7 +551,7 @@ def build_user_payload(user_layers: UserLayers) -> dict[str, Any]:
         if kind == "Point":
             points.extend({**row, "position": _round([p.x, p.y])} for p in parts)
         elif kind == "LineString":
-            lines.extend({**row, "path": _round([list(c) for c in p.coords])} for p in parts)
+            lines.extend({**row, "path": _round(p.coords[:])} for p in parts)
         else:
             areas.append({"type": "Feature", "properties": row, "geometry": _geometry(geometry)})
     geometries = {f.id: _geometry(f.geometry) for f in user_layers.features}

@@ -19,6 +19,7 @@ from typing import Any
 from shapely.geometry import mapping
 
 from .citations import Citation, resolve, user_source
+from .coordinates import rounded
 from .loader import Catalog, Feature
 from .schema import LAYERS
 from .selection import ViewFilter, feature_refs, visible_features, visible_memberships
@@ -93,20 +94,12 @@ def user_export_properties(feature: UserFeature) -> dict[str, Any]:
     }
 
 
-def _round(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, COORDINATE_DECIMALS)
-    if isinstance(value, (list, tuple)):
-        return [_round(v) for v in value]
-    return value
-
-
 def _record(feature: Feature | UserFeature, properties: dict[str, Any]) -> dict[str, Any]:
     geometry = mapping(feature.geometry)
     return {
         "type": "Feature",
         "id": feature.id,
-        "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"])},
+        "geometry": {"type": geometry["type"], "coordinates": rounded(geometry["coordinates"], COORDINATE_DECIMALS)},
         "properties": properties,
     }
 

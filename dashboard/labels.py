@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from .citations import short_citation
+from .coordinates import SCREEN_DIGITS, rounded
 from .loader import Catalog, Feature
 from .places import capital_of_in, name_in
 from .regions import DEFAULT_REGION, REGIONS
@@ -25,13 +26,12 @@ from .timefilter import year_of
 from .viewstate import FIRST_YEAR
 
 OPEN_END = 9999  # the last year of something still current, as the canvas filters it
-POSITION_DIGITS = 3  # about 100 m, as the canvas rounds its coordinates
 
 Bounds = tuple[float, float, float, float]
 
 
 def _position(lon: float, lat: float) -> list[float]:
-    return [round(lon, POSITION_DIGITS), round(lat, POSITION_DIGITS)]
+    return rounded([lon, lat], SCREEN_DIGITS)
 
 
 def label_point(geometry: BaseGeometry, bbox: Bounds = REGIONS[DEFAULT_REGION].bbox) -> list[float]:
