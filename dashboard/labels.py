@@ -70,36 +70,49 @@ def published_summary(feature: Feature, catalog: Catalog) -> str:
     return f"{first.km:,.0f} km" + (f" in {short_citation(cited)}" if cited else "")
 
 
+def _styled(kind: str) -> dict[str, Any]:
+    """A row's look from the one symbology, with whether its name goes beside its point."""
+    style = LABEL_STYLES[kind]
+    return {
+        "kind": kind,
+        "size": style["size"],
+        "color": style["color"],
+        "priority": style["priority"],
+        "beside": bool(style.get("beside")),
+    }
+
+
+def _feature_row(feature: Feature, kind: str, text: str, position: list[float]) -> dict[str, Any]:
+    """The name of a map feature (the border, a disputed area), shown in the feature's years
+    and only while its layer is drawn."""
+    end = year_of(feature.props.end)
+    return {
+        "id": f"label-{feature.id}",
+        **_styled(kind),
+        "layer": feature.layer,
+        "text": text,
+        "position": position,
+        "hosts": [],
+        "t0": max(year_of(feature.props.start), FIRST_YEAR),
+        "t1": OPEN_END if end is None else end,
+    }
+
+
 def border_label_rows(catalog: Catalog) -> list[dict[str, Any]]:
     """The border's name with its lengths, written like any other name on the map."""
     rows = []
-    style = LABEL_STYLES["border"]
     for feature in catalog.layer("borders"):
         middle = feature.geometry.interpolate(0.5, normalized=True)
-        end = year_of(feature.props.end)
-        rows.append(
-            {
-                "id": f"label-{feature.id}",
-                "kind": "border",
-                "layer": "borders",
-                "text": f"Kazakhstan–Russia border\n{feature.length_km:,.0f} km measured (1:10m) · "
-                f"{published_summary(feature, catalog)}",
-                "position": _position(middle.x, middle.y),
-                "size": style["size"],
-                "color": style["color"],
-                "priority": style["priority"],
-                "hosts": [],
-                "t0": year_of(feature.props.start),
-                "t1": OPEN_END if end is None else end,
-            }
+        text = (
+            f"Kazakhstan–Russia border\n{feature.length_km:,.0f} km measured (1:10m) · "
+            f"{published_summary(feature, catalog)}"
         )
+        rows.append(_feature_row(feature, "border", text, _position(middle.x, middle.y)))
     return rows
 
 
 def disputed_label_rows(catalog: Catalog) -> list[dict[str, Any]]:
-    """Each disputed or breakaway area's name, beside its point (or its area's centre), in
-    the years the layer shows it; the renderers write it only while that layer is drawn."""
-    style = LABEL_STYLES["disputed"]
+    """Each disputed or breakaway area's name, beside its point (or its area's centre)."""
     rows = []
     for feature in catalog.layer("disputed"):
         geometry = feature.geometry
@@ -107,22 +120,7 @@ def disputed_label_rows(catalog: Catalog) -> list[dict[str, Any]]:
             position = _position(geometry.x, geometry.y)
         else:
             position = label_point(geometry, geometry.bounds)
-        end = year_of(feature.props.end)
-        rows.append(
-            {
-                "id": f"label-{feature.id}",
-                "kind": "disputed",
-                "layer": "disputed",
-                "text": feature.name,
-                "position": position,
-                "size": style["size"],
-                "color": style["color"],
-                "priority": style["priority"],
-                "hosts": [],
-                "t0": max(year_of(feature.props.start), FIRST_YEAR),
-                "t1": OPEN_END if end is None else end,
-            }
-        )
+        rows.append(_feature_row(feature, "disputed", feature.name, position))
     return rows
 
 
@@ -141,18 +139,7 @@ def label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, A
             for year, name in names.items()
         }
         for row in intervals(looks):
-            rows.append(
-                {
-                    **row,
-                    "id": place_id,
-                    "kind": kind,
-                    "position": position,
-                    "size": style["size"],
-                    "color": style["color"],
-                    "priority": style["priority"],
-                    "hosts": list(hosts),
-                }
-            )
+            rows.append({**row, "id": place_id, **_styled(kind), "position": position, "hosts": list(hosts)})
 
     for state in catalog.layer("states"):
         place = renamed_states.get(state.props.iso3)

@@ -327,7 +327,7 @@
       const lines = row.text.split("\n");
       const w = Math.max(...lines.map((line) => textWidth(line, row.size))) + 2 * HALO;
       const h = row.size * 1.2 * lines.length + HALO;
-      const gap = row.kind === "capital" || row.kind === "town" || row.kind === "disputed" ? (capitals.has(row.id) ? 6 : 4) : 0;
+      const gap = row.beside ? (capitals.has(row.id) ? 6 : 4) : 0; // LABEL_STYLES says which names go beside their point
       const candidates = gap === 0 ? centred(x, y, w, h) : around(x, y, w, h, gap);
       const fits = candidates.find(
         (c) =>
