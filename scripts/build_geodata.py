@@ -157,7 +157,12 @@ def far_states(countries: gpd.GeoDataFrame) -> dict[str, object]:
         for r in countries.itertuples()
         if r.iso3 in STATE_ISO3 and r.geometry.intersection(region).area < FAR_SHARE * r.geometry.area
     ]
-    coarse = simplified(gpd.GeoDataFrame(countries.loc[far], crs=countries.crs), FAR_SIMPLIFY_DEG)
+    return coarse_shapes(countries, far)
+
+
+def coarse_shapes(countries: gpd.GeoDataFrame, rows: list) -> dict[str, MultiPolygon]:
+    """Those rows simplified together at FAR_SIMPLIFY_DEG, without their smallest islands."""
+    coarse = simplified(gpd.GeoDataFrame(countries.loc[rows], crs=countries.crs), FAR_SIMPLIFY_DEG)
     return {
         r.iso3: MultiPolygon([p for p in getattr(r.geometry, "geoms", [r.geometry]) if p.area >= FAR_MIN_PART_DEG2])
         for r in coarse.itertuples()
@@ -167,11 +172,9 @@ def far_states(countries: gpd.GeoDataFrame) -> dict[str, object]:
 def with_greenland(countries: gpd.GeoDataFrame, denmark) -> MultiPolygon:
     """Denmark with Greenland, which is Danish territory and inside NATO through Denmark's
     membership (see state-dnk's sources); Natural Earth draws it as a country of its own.
-    Greenland is drawn as coarsely as the other far states."""
-    greenland = countries.loc[countries.iso3 == "GRL"]
-    coarse = simplified(gpd.GeoDataFrame(greenland, crs=countries.crs), FAR_SIMPLIFY_DEG).geometry.iloc[0]
-    parts = [p for p in getattr(coarse, "geoms", [coarse]) if p.area >= FAR_MIN_PART_DEG2]
-    return MultiPolygon([*getattr(denmark, "geoms", [denmark]), *parts])
+    Greenland is drawn as coarsely as the far states."""
+    greenland = coarse_shapes(countries, list(countries.index[countries.iso3 == "GRL"]))["GRL"]
+    return MultiPolygon([*getattr(denmark, "geoms", [denmark]), *greenland.geoms])
 
 
 def add_missing_states(names: dict[str, str]) -> list[str]:
