@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 
 from .citations import Citation, full_citation, is_http_url, resolve
 from .compare import DATED_LAYERS, Comparison, compare_years
-from .loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, ROOT, Catalog, Feature
+from .loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, ROOT, Catalog, Feature, length_text
 from .regions import DEFAULT_REGION, REGIONS
 from .selection import ViewFilter, disputed_status, feature_refs, is_visible, visible_memberships
 from .static_map import ATTRIBUTION, TITLE, describe_filters, describe_year, draw_static_map, map_year
@@ -91,8 +91,7 @@ def feature_status(feature: Feature, view: ViewFilter, year: int) -> str:
         return f"{props.unit} ({props.contributor_iso3}) at {props.place}; {', '.join(props.force)}"
     if feature.layer == "pipelines":
         route = ROUTE_LABELS[props.route_class]
-        text = f"{props.commodity}, {route}; drawn {feature.length_km:,.0f} km"
-        return text + (f" (published {props.published_length_km:,.0f} km)" if props.published_length_km else "")
+        return f"{props.commodity}, {route}; {length_text(feature)}"
     if feature.layer == "borders":
         published = ", ".join(f"{p.km:,.0f} km" for p in props.published_lengths)
         return f"measured {feature.length_km:,.0f} km ({props.scale}); published {published}"

@@ -30,7 +30,7 @@ from .citations import is_http_url, resolve
 from .coordinates import SCREEN_DIGITS, rounded
 from .labels import OPEN_END, intervals, label_rows, published_summary
 from .layers import INITIAL_VIEW, ONLINE_TILE_URL, POINT_LAYERS, canvas_layers, user_canvas_layers
-from .loader import Catalog, Feature
+from .loader import Catalog, Feature, length_text
 from .regions import DEFAULT_REGION, REGIONS
 from .selection import ViewFilter, disputed_status, is_visible, state_status, visible_memberships
 from .symbology import (
@@ -200,9 +200,7 @@ def _pipeline_rows(catalog: Catalog) -> list[dict[str, Any]]:
     rows = []
     for feature in catalog.layer("pipelines"):
         props = feature.props
-        status = f"{props.commodity} · {ROUTE_LABELS[props.route_class]} · drawn {feature.length_km:,.0f} km"
-        if props.published_length_km:
-            status += f" (published {props.published_length_km:,.0f} km)"
+        status = f"{props.commodity} · {ROUTE_LABELS[props.route_class]} · {length_text(feature)}"
         t0, t1 = _years(feature)
         row = {
             **_tooltip(feature, catalog, LAYER_KINDS["pipelines"], span_label(props.start, props.end), status),

@@ -275,6 +275,23 @@ def drawn_span_km(props: PipelineProps, geometry: BaseGeometry) -> float:
     return _GEOD.line_length(lons, lats) / 1000.0
 
 
+def length_text(feature: Feature) -> str:
+    """The drawn length beside the published one, for tooltips and tables; a figure that
+    covers only a stretch is compared with that stretch."""
+    props = feature.props
+    text = f"drawn {feature.length_km:,.0f} km"
+    if not props.published_length_km:
+        return text
+    span = props.published_span
+    if span is None:
+        return f"{text} (published {props.published_length_km:,.0f} km)"
+    stretch = drawn_span_km(props, feature.geometry)
+    return (
+        f"{text} (published {props.published_length_km:,.0f} km for {span.from_waypoint} – {span.to_waypoint}, "
+        f"drawn {stretch:,.0f} km there)"
+    )
+
+
 def _length_problems(props: PipelineProps, geometry: BaseGeometry, file: str, feature_id: str) -> list[Problem]:
     """A pipeline drawn too short or too long for its published length must say why."""
     if props.length_note:

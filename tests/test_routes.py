@@ -149,3 +149,15 @@ def test_a_wrong_approximate_leg_is_reported_and_the_rest_loads(data_copy, leg, 
     catalog = load_copy(data_copy)
     assert any(p.feature_id == "pipeline-btc" and message in f"{p.field}: {p.message}" for p in catalog.problems)
     assert catalog.get("pipeline-btc") is None and catalog.get("pipeline-cpc") is not None
+
+
+def test_a_length_published_for_a_stretch_is_compared_with_that_stretch(catalog):
+    """Tooltips and tables set a stretch's published figure beside the stretch, not the line."""
+    from dashboard.loader import length_text
+
+    assert length_text(catalog.get("pipeline-btc")).endswith("(published 1,768 km)")
+    bps = catalog.get("pipeline-baltic-pipeline-system")
+    stretch = covered_km(next(f for f in PIPELINES if f["properties"]["id"] == bps.id))
+    assert length_text(bps) == (
+        f"drawn {bps.length_km:,.0f} km (published 540 km for Yaroslavl – Kirishi, drawn {stretch:,.0f} km there)"
+    )
