@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
@@ -42,6 +43,52 @@ def label_point(geometry: BaseGeometry, bbox: Bounds = REGIONS[DEFAULT_REGION].b
     largest = max((part for part in parts if part.geom_type == "Polygon"), key=lambda part: part.area)
     point = polylabel(largest, tolerance=0.05)
     return _position(point.x, point.y)
+
+
+# Where any region view can look (every frame with room around it): a country's other
+# places for its name are sought only here.
+VIEWABLE: Bounds = (-15.0, 15.0, 125.0, 75.0)
+MAX_ANCHORS = 24
+
+
+def label_anchors(geometry: BaseGeometry, bbox: Bounds = REGIONS[DEFAULT_REGION].bbox) -> list[list[float]]:
+    """Places inside a country where its name may go, best first: the label point, then
+    points deep inside each sizeable part, spread apart. A crowded view (symbols on the
+    country's middle) writes the name at the first one that is free instead of dropping it."""
+    first = label_point(geometry, bbox)
+    # The best point inside each region view's frame comes next, so every preset can name
+    # the country even where its frame holds only an edge of it (Russia on the Black Sea).
+    framed = [
+        label_point(geometry, region.bbox)
+        for region in REGIONS.values()
+        if geometry.intersects(shapely.box(*region.bbox))
+    ]
+    in_view = geometry.intersection(shapely.box(*VIEWABLE))
+    parts = [part for part in getattr(in_view, "geoms", [in_view]) if part.geom_type == "Polygon"]
+    if not parts:
+        return [first]
+    largest = max(part.area for part in parts)
+    found: list[tuple[float, float, float]] = []
+    for part in parts:
+        if part.is_empty or part.area < 0.05 * largest:
+            continue  # islands and slivers: the name would not say which land it names
+        step = max(part.area**0.5 / 6, 0.1)
+        west, south, east, north = part.bounds
+        xs, ys = np.meshgrid(np.arange(west + step / 2, east, step), np.arange(south + step / 2, north, step))
+        xs, ys = xs.ravel(), ys.ravel()
+        inside = shapely.contains_xy(part, xs, ys)
+        depth = shapely.distance(part.boundary, shapely.points(xs[inside], ys[inside]))
+        found += zip(depth, xs[inside], ys[inside], strict=True)
+    found.sort(reverse=True)
+    deepest = found[0][0] if found else 0.0
+    spacing = min(max(largest**0.5 / 5, 0.25), 2.5)
+    chosen = [first] + [point for index, point in enumerate(framed) if point != first and point not in framed[:index]]
+    for depth, x, y in found:
+        if len(chosen) >= MAX_ANCHORS or depth < 0.2 * deepest:
+            break
+        if all(np.hypot(x - cx, y - cy) >= spacing for cx, cy in chosen):
+            chosen.append(_position(float(x), float(y)))
+    return chosen
 
 
 def intervals(by_year: dict[int, dict[str, Any] | None]) -> list[dict[str, Any]]:
@@ -79,6 +126,7 @@ def _styled(kind: str) -> dict[str, Any]:
         "color": style["color"],
         "priority": style["priority"],
         "beside": bool(style.get("beside")),
+        **{key: style[key] for key in ("smaller", "callout") if key in style},
     }
 
 
@@ -132,7 +180,9 @@ def label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, A
     rows: list[dict[str, Any]] = border_label_rows(catalog) + disputed_label_rows(catalog)
     dots: list[dict[str, Any]] = []
 
-    def add(place_id: str, kind: str, position: list[float], names: dict[int, str | None], hosts=()) -> None:
+    def add(
+        place_id: str, kind: str, position: list[float], names: dict[int, str | None], hosts=(), anchors=()
+    ) -> None:
         style = LABEL_STYLES[kind]
         looks = {
             year: None if name is None else {"text": name.upper() if style.get("upper") else name}
@@ -140,11 +190,14 @@ def label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, A
         }
         for row in intervals(looks):
             rows.append({**row, "id": place_id, **_styled(kind), "position": position, "hosts": list(hosts)})
+            if anchors:
+                rows[-1]["anchors"] = [list(anchor) for anchor in anchors]
 
     for state in catalog.layer("states"):
         place = renamed_states.get(state.props.iso3)
         names = {y: name_in(place, y) if place else state.name for y in years}
-        add(state_label_id(state.id), "country", label_point(state.geometry), names)
+        anchors = label_anchors(state.geometry)
+        add(state_label_id(state.id), "country", anchors[0], names, anchors=anchors)
     for place in catalog.places:
         if place.kind == "country":
             continue

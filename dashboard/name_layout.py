@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from .labels import label_point, label_rows, rows_in_year, state_label_id
+from .labels import label_anchors, label_rows, rows_in_year, state_label_id
 from .symbology import CAPITAL_DOT, CAPITAL_RADIUS, CAPITAL_RING, LEADER_COLOR, points, rgba
 
 if TYPE_CHECKING:
@@ -54,8 +54,11 @@ def name_rows(ctx: MapContext, sites: list[Site]) -> tuple[list[dict[str, Any]],
         elif kind == "disputed":
             keep = ctx.shows(row["layer"]) and _in_box(row["position"], bbox)
         elif kind == "country":
-            keep = states[row["id"]].geometry.intersects(shapely.box(*bbox))
-            row = {**row, "position": label_point(states[row["id"]].geometry, bbox)}
+            geometry = states[row["id"]].geometry
+            keep = geometry.intersects(shapely.box(*bbox))
+            if keep:
+                anchors = label_anchors(geometry, bbox)
+                row = {**row, "position": anchors[0], "anchors": anchors}
         else:
             keep = _in_box(row["position"], bbox)
         if keep:
@@ -138,6 +141,88 @@ def _inside_its_country(ctx: MapContext, row: dict[str, Any], text: Any, rendere
     return bool(shape.contains(shapely.Point(middle)))
 
 
+# Steps out from a point for a name beside it, after the first gap (as canvas.js around()).
+AROUND_STEPS = (0, 12, 26, 40)
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in display pixels
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _spots(ax: Any, row: dict[str, Any], size: float, renderer: Any) -> tuple[float, float]:
+    """The width and height of a name at a size, in display pixels."""
+    probe = ax.text(0, 0, row["text"], fontsize=points(size), parse_math=False)
+    extent = probe.get_window_extent(renderer)
+    probe.remove()
+    return extent.width, extent.height
+
+
+def _country_candidates(ax: Any, ctx: MapContext, row: dict[str, Any], renderer: Any):
+    """Where a country's name may go when textalloc found no room, in canvas.js's order
+    (countryCandidates): each anchor in the frame and around it at full size, then smaller,
+    then outside the country with a line to it. Yields (centre, size, leader origin or None)."""
+    scale = ax.figure.dpi / 72
+    xy = ctx.frame.project_points(np.array(row["anchors"]).reshape(-1, 2))
+    anchors = ax.transData.transform(xy[ctx.frame.inside(xy)])
+    smaller = row["size"] - row["smaller"]
+    for size in (row["size"], smaller):
+        w, h = _spots(ax, row, size, renderer)
+        for x, y in anchors:
+            for dx, dy in ((0, 0), (0, h), (0, -h), (-w / 3, 0), (w / 3, 0)):
+                yield (x + dx, y + dy), size, None
+    w, h = _spots(ax, row, smaller, renderer)
+    for x, y in anchors:
+        for step in AROUND_STEPS:
+            d = points(row["callout"] + step) * scale
+            for cx, cy in ((x + d + w / 2, y), (x - d - w / 2, y), (x, y + d + h / 2), (x, y - d - h / 2)):
+                yield (cx, cy), smaller, (x, y)
+
+
+def _place_missing_countries(ax, ctx, rows, placed: list[Any], obstacles: list[Box], style) -> list[tuple]:
+    """A second pass for the countries textalloc left out, so a crowded state is still named.
+    Returns the leaders (origin, nearest edge) of names written outside their country."""
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    taken = [tuple(t.get_window_extent(renderer).extents) for t in placed]
+    named = {t.get_gid() for t in placed}
+    leaders = []
+    for row in rows:
+        if row["kind"] != "country" or LABEL_GID + row["id"] in named or "anchors" not in row:
+            continue
+        shape = ctx.frame.cut(
+            [next(s for s in ctx.catalog.layer("states") if state_label_id(s.id) == row["id"]).geometry]
+        )[0]
+        for (cx, cy), size, origin in _country_candidates(ax, ctx, row, renderer):
+            w, h = _spots(ax, row, size, renderer)
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if box[0] < frame.x0 or box[1] < frame.y0 or box[2] > frame.x1 or box[3] > frame.y1:
+                continue
+            if any(_overlaps(box, other) for other in taken + obstacles):
+                continue
+            if origin is None and not shape.contains(shapely.Point(ax.transData.inverted().transform((cx, cy)))):
+                continue
+            text = ax.text(
+                *ax.transData.inverted().transform((cx, cy)),
+                row["text"],
+                fontsize=points(size),
+                color=rgba(row["color"]),
+                ha="center",
+                va="center",
+                zorder=8,
+                parse_math=False,
+                gid=LABEL_GID + row["id"],
+                **style,
+            )
+            placed.append(text)
+            taken.append(box)
+            if origin is not None:
+                edge = (min(max(origin[0], box[0]), box[2]), min(max(origin[1], box[1]), box[3]))
+                leaders.append(tuple(ax.transData.inverted().transform([origin, edge])))
+            break
+    return leaders
+
+
 def draw_names(ax: Any, ctx: MapContext, sites: list[Site], style: dict[str, Any]) -> list[Any]:
     """Place and draw the names; returns the Texts drawn."""
     from matplotlib.collections import LineCollection
@@ -167,6 +252,12 @@ def draw_names(ax: Any, ctx: MapContext, sites: list[Site], style: dict[str, Any
             near = np.array([line[0][0], line[1][0]])
             if np.hypot(*(near - origin)) > LEADER_FROM_PT * per_point:
                 leaders.append((origin, near))
+    scale = ax.figure.dpi / 72
+    circles = ax.transData.transform(positions) if len(positions) else np.empty((0, 2))
+    obstacles = [
+        (x - r * scale, y - r * scale, x + r * scale, y + r * scale) for (x, y), r in zip(circles, radii, strict=True)
+    ]
+    leaders += _place_missing_countries(ax, ctx, rows, placed, obstacles, style)
     if leaders:
         ax.add_collection(
             LineCollection(leaders, colors=[rgba(LEADER_COLOR)], linewidths=points(0.75), zorder=7.9), autolim=False

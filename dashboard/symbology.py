@@ -117,7 +117,9 @@ LABEL_FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 LABEL_STYLES: dict[str, dict[str, Any]] = {
     "border": {"size": 11, "color": BORDER_COLOR, "priority": 6},
     "capital": {"size": 12, "color": [25, 25, 30, 255], "priority": 5, "beside": True},
-    "country": {"size": 11, "color": [95, 95, 105, 255], "priority": 4, "upper": True},
+    # A country's name that fits nowhere at full size is written "smaller" pixels smaller,
+    # and last outside the country, "callout" pixels from its point, with a thin line to it.
+    "country": {"size": 11, "color": [95, 95, 105, 255], "priority": 4, "upper": True, "smaller": 2, "callout": 16},
     "town": {"size": 11, "color": [55, 55, 60, 255], "priority": 3, "beside": True},
     "disputed": {"size": 11, "color": DISPUTED_EDGE, "priority": 3, "beside": True},
     "sea": {"size": 12, "color": [45, 95, 150, 255], "priority": 2},

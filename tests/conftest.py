@@ -9,8 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import shapely
 
+from dashboard.labels import label_rows, rows_in_year, state_label_id
 from dashboard.loader import BIBLIOGRAPHY_PATH, GEODATA_DIR, Catalog, load_catalog
+from dashboard.regions import REGIONS
 from dashboard.schema import LAYERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,3 +91,15 @@ def user_point(name, lon: float = 76.9, lat: float = 43.25, **props) -> dict:
 
 def user_collection(*features: dict, **members) -> dict:
     return {"type": "FeatureCollection", **members, "features": list(features)}
+
+
+def states_to_name(catalog: Catalog, region: str, year: int) -> dict[str, str]:
+    """The names a stranger needs to tell a region view's states apart, by label row id:
+    every state with at least a square degree of land inside the frame, named as in that year."""
+    frame = shapely.box(*REGIONS[region].bbox)
+    texts = {row["id"]: row["text"] for row in rows_in_year(label_rows(catalog)[0], year) if row["kind"] == "country"}
+    return {
+        state_label_id(state.id): texts[state_label_id(state.id)]
+        for state in catalog.layer("states")
+        if state.geometry.intersection(frame).area >= 1.0 and state_label_id(state.id) in texts
+    }

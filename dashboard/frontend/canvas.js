@@ -275,23 +275,80 @@
   const HALO = 3; // the white outline around a name, in pixels (layers.py: outline_width)
   const overlaps = (a, b) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
-  // Names of areas: on their point, or just above or below it.
+  // Names of areas: on their point, or just above, below or beside it.
   function centred(x, y, w, h) {
-    return [[0, 0], [0, -h], [0, h]].map(([dx, dy]) => ({
+    return [[0, 0], [0, -h], [0, h], [-w / 3, 0], [w / 3, 0]].map(([dx, dy]) => ({
       anchor: "middle", baseline: "center", offset: [dx, dy],
       box: { x0: x - w / 2 + dx, x1: x + w / 2 + dx, y0: y - h / 2 + dy, y1: y + h / 2 + dy },
     }));
   }
-  // Names of places: beside their point, then farther out (past a cluster of symbols).
-  function around(x, y, w, h, gap) {
+  // A country may be named at any of its anchors (labels.py: label_anchors), best first,
+  // then in smaller letters (row.smaller, from LABEL_STYLES).
+  function onScreenAnchors(vp, row) {
+    return row.anchors.filter((anchor) => {
+      const [x, y] = vp.project(anchor);
+      return x >= 0 && y >= 0 && x <= vp.width && y <= vp.height;
+    });
+  }
+  function nameBox(lines, size) {
+    return [Math.max(...lines.map((line) => textWidth(line, size))) + 2 * HALO, size * 1.2 * lines.length + HALO];
+  }
+  function countryCandidates(vp, row, lines) {
     const out = [];
-    for (const d of [gap, gap + 12, gap + 26, gap + 40]) {
+    for (const size of [row.size, row.size - row.smaller]) {
+      const [w, h] = nameBox(lines, size);
+      for (const anchor of onScreenAnchors(vp, row)) {
+        const [x, y] = vp.project(anchor);
+        for (const c of centred(x, y, w, h)) out.push(Object.assign(c, { position: anchor, size }));
+      }
+    }
+    return out;
+  }
+  // Last, for a name that found no room near its point (a small state in a crowded view, a
+  // town in a cluster): farther out, with a thin line to it. Tried only once every other
+  // name has had its near places, so these never push a neighbour's name away.
+  function calloutCandidates(vp, row, lines, gap) {
+    if (!row.anchors) {
+      const [x, y] = vp.project(row.position);
+      const [w, h] = nameBox(lines, row.size);
+      return around(x, y, w, h, gap, FAR_STEPS).map((c) => Object.assign(c, { callout: [x, y] }));
+    }
+    const size = row.size - row.smaller;
+    const [w, h] = nameBox(lines, size);
+    return onScreenAnchors(vp, row).flatMap((anchor) => {
+      const [x, y] = vp.project(anchor);
+      return around(x, y, w, h, row.callout, AROUND_STEPS.slice(0, 4)).map((c) => Object.assign(c, { position: anchor, size, callout: [x, y] }));
+    });
+  }
+  // The leader of a name set away from its point: from the point to the name's nearest edge.
+  function calloutLeader(vp, origin, fits) {
+    const [x, y] = fits.callout;
+    const { x0, x1, y0, y1 } = fits.box;
+    const edge = [Math.min(Math.max(x, x0), x1), Math.min(Math.max(y, y0), y1)];
+    return { from: origin, to: vp.unproject(edge) };
+  }
+  // Names of places: beside their point, then farther out (past a cluster of symbols),
+  // then on the diagonals; a name set farther out than LEADER_FROM gets a thin line to its point.
+  const AROUND_STEPS = [0, 12, 26, 40];
+  const FAR_STEPS = [12, 26, 40, 56, 72]; // the last resort (calloutCandidates)
+  const LEADER_FROM = 20;
+  function around(x, y, w, h, gap, steps = AROUND_STEPS) {
+    const out = [];
+    for (const step of steps) {
+      const d = gap + step;
+      const e = d * Math.SQRT1_2;
+      const callout = d > LEADER_FROM ? [x, y] : null;
       out.push(
         { anchor: "start", baseline: "center", offset: [d, 0], box: { x0: x + d, x1: x + d + w, y0: y - h / 2, y1: y + h / 2 } },
         { anchor: "end", baseline: "center", offset: [-d, 0], box: { x0: x - d - w, x1: x - d, y0: y - h / 2, y1: y + h / 2 } },
         { anchor: "middle", baseline: "bottom", offset: [0, -d], box: { x0: x - w / 2, x1: x + w / 2, y0: y - d - h, y1: y - d } },
         { anchor: "middle", baseline: "top", offset: [0, d], box: { x0: x - w / 2, x1: x + w / 2, y0: y + d, y1: y + d + h } },
+        { anchor: "start", baseline: "bottom", offset: [e, -e], box: { x0: x + e, x1: x + e + w, y0: y - e - h, y1: y - e } },
+        { anchor: "end", baseline: "bottom", offset: [-e, -e], box: { x0: x - e - w, x1: x - e, y0: y - e - h, y1: y - e } },
+        { anchor: "start", baseline: "top", offset: [e, e], box: { x0: x + e, x1: x + e + w, y0: y + e, y1: y + e + h } },
+        { anchor: "end", baseline: "top", offset: [-e, e], box: { x0: x - e - w, x1: x - e, y0: y + e, y1: y + e + h } },
       );
+      if (callout) out.slice(-8).forEach((c) => (c.callout = callout));
     }
     return out;
   }
@@ -320,25 +377,43 @@
     const capitals = new Set((S.scene.datasets.capitals || []).filter((row) => row.t0 <= year && row.t1 >= year).map((row) => row.id));
     const placed = [];
     const out = [];
+    const leaders = [];
     const margin = 2;
-    for (const row of rows) {
-      const [x, y] = vp.project(row.position);
-      if (x < -50 || y < -50 || x > vp.width + 50 || y > vp.height + 50) continue;
-      const lines = row.text.split("\n");
-      const w = Math.max(...lines.map((line) => textWidth(line, row.size))) + 2 * HALO;
-      const h = row.size * 1.2 * lines.length + HALO;
-      const gap = row.beside ? (capitals.has(row.id) ? 6 : 4) : 0; // LABEL_STYLES says which names go beside their point
-      const candidates = gap === 0 ? centred(x, y, w, h) : around(x, y, w, h, gap);
-      const fits = candidates.find(
+    const fitting = (candidates) =>
+      candidates.find(
         (c) =>
           c.box.x0 >= margin && c.box.y0 >= margin && c.box.x1 <= vp.width - margin && c.box.y1 <= vp.height - margin &&
           !placed.some((b) => overlaps(b, c.box)) && !obstacles.some((b) => overlaps(b, c.box)),
       );
-      if (!fits) continue;
-      placed.push(Object.assign({ text: row.text, kind: row.kind }, fits.box));
-      out.push({ position: row.position, text: row.text, size: row.size, color: row.color, anchor: fits.anchor, baseline: fits.baseline, offset: fits.offset });
+    const place = (row, fits) => {
+      placed.push(Object.assign({ text: row.text, kind: row.kind, size: fits.size || row.size, callout: Boolean(fits.callout) }, fits.box));
+      if (fits.callout) leaders.push(calloutLeader(vp, fits.position || row.position, fits));
+      out.push({
+        position: fits.position || row.position, text: row.text, size: fits.size || row.size, color: row.color,
+        anchor: fits.anchor, baseline: fits.baseline, offset: fits.offset,
+      });
+    };
+    const crowded = [];
+    for (const row of rows) {
+      const near = (p) => p[0] >= -50 && p[1] >= -50 && p[0] <= vp.width + 50 && p[1] <= vp.height + 50;
+      if (!(row.anchors || [row.position]).some((p) => near(vp.project(p)))) continue;
+      const [x, y] = vp.project(row.position);
+      const lines = row.text.split("\n");
+      const [w, h] = nameBox(lines, row.size);
+      const gap = row.beside ? (capitals.has(row.id) ? 6 : 4) : 0; // LABEL_STYLES says which names go beside their point
+      const candidates = row.anchors
+        ? countryCandidates(vp, row, lines)
+        : gap === 0 ? centred(x, y, w, h) : around(x, y, w, h, gap);
+      const fits = fitting(candidates);
+      if (fits) place(row, fits);
+      else if (row.anchors || row.beside) crowded.push([row, lines, gap]);
+    }
+    for (const [row, lines, gap] of crowded) {
+      const fits = fitting(calloutCandidates(vp, row, lines, gap));
+      if (fits) place(row, fits);
     }
     S.layout.labels = out;
+    S.layout.leaders = (S.layout.leaders || []).concat(leaders);
     S.labelBoxes = placed;
   }
 
