@@ -107,7 +107,7 @@ def test_encyclopedia_only_finds_a_feature_and_a_status(data_copy):
     write_layer(data_copy, "bases", bibliography)
     disputed = read_layer(data_copy, "disputed")
     crimea = next(f for f in disputed["features"] if f["properties"]["id"] == "disputed-crimea")
-    crimea["properties"]["statuses"][-1]["sources"] = [{"id": "wp-simferopol", "locator": "lead", "claim": "x"}]
+    crimea["properties"]["statuses"][-1]["sources"] = [{"id": "wp-kant-air-base", "locator": "lead", "claim": "x"}]
     write_layer(data_copy, "disputed", disputed)
     found = {str(item) for item in encyclopedia_only(load_copy(data_copy))}
     last = len(crimea["properties"]["statuses"]) - 1
