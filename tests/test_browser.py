@@ -448,6 +448,18 @@ def test_region_views_name_places_without_overlap_and_no_symbol_hides_another(br
     # Every base town is named in each region view; the whole region at this size is too
     # crowded in the Ferghana valley and the Caucasus for all of them (see the README).
     assert len(unnamed_towns) <= (2 if region == "eurasia" else 0), unnamed_towns
+    lined_from_afar = page.evaluate(
+        """([west, south, east, north]) => {
+          const S = window.__canvas;
+          const inside = ([x, y]) => x >= west && x <= east && y >= south && y <= north;
+          return S.labelBoxes.filter((b) => b.callout).map((b) => b.text).filter((text) => {
+            const row = S.scene.datasets.labels.find((r) => r.text === text);
+            return row && !row.layer && !(row.anchors || [row.position]).some(inside);
+          });
+        }""",
+        [west, south, east, north],
+    )
+    assert lined_from_afar == []  # names outside the region's box fill leftover room only, never by a line
     leader_ends = page.evaluate("window.__canvas.layout.leaders.map((l) => window.__canvas.project(l.to[0], l.to[1]))")
     for box in (b for b in boxes if b.get("callout")):  # a name beside its state has a line to it
         assert any(

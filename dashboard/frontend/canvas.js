@@ -367,6 +367,12 @@
         (!row.layer || shownLayers.has(row.layer)),
     );
     rows.sort((a, b) => b.priority - a.priority || a.text.localeCompare(b.text));
+    // The region view's own names come first; names outside its box (Oslo, Cairo on the
+    // whole-region view) only fill the room that is left, and never by a line from afar.
+    const box = (S.scene.regions[S.region] || {}).bbox;
+    const inBox = (row) =>
+      !box || row.layer || (row.anchors || [row.position]).some(([lon, lat]) => lon >= box[0] && lon <= box[2] && lat >= box[1] && lat <= box[3]);
+    const context = rows.filter((row) => !inBox(row));
     const obstacles = (S.symbolBoxes || []).map((b) => ({ x0: b.x - b.r, y0: b.y - b.r, x1: b.x + b.r, y1: b.y + b.r }));
     // The year stamp sits over the map's corner: nothing is written under it.
     const stamp = ui.stamp.getBoundingClientRect();
@@ -379,11 +385,24 @@
     const out = [];
     const leaders = [];
     const margin = 2;
+    // A line to a name set away from its point must not run through another name.
+    const lineCrossesNames = (c) => {
+      const [x, y] = c.callout;
+      const ex = Math.min(Math.max(x, c.box.x0), c.box.x1);
+      const ey = Math.min(Math.max(y, c.box.y0), c.box.y1);
+      for (let i = 1; i < 12; i++) {
+        const px = x + ((ex - x) * i) / 12;
+        const py = y + ((ey - y) * i) / 12;
+        if (placed.some((b) => px > b.x0 && px < b.x1 && py > b.y0 && py < b.y1)) return true;
+      }
+      return false;
+    };
     const fitting = (candidates) =>
       candidates.find(
         (c) =>
           c.box.x0 >= margin && c.box.y0 >= margin && c.box.x1 <= vp.width - margin && c.box.y1 <= vp.height - margin &&
-          !placed.some((b) => overlaps(b, c.box)) && !obstacles.some((b) => overlaps(b, c.box)),
+          !placed.some((b) => overlaps(b, c.box)) && !obstacles.some((b) => overlaps(b, c.box)) &&
+          !(c.callout && lineCrossesNames(c)),
       );
     const place = (row, fits) => {
       placed.push(Object.assign({ text: row.text, kind: row.kind, size: fits.size || row.size, callout: Boolean(fits.callout) }, fits.box));
@@ -394,8 +413,8 @@
       });
     };
     const crowded = [];
-    for (const row of rows) {
-      const near = (p) => p[0] >= -50 && p[1] >= -50 && p[0] <= vp.width + 50 && p[1] <= vp.height + 50;
+    const near = (p) => p[0] >= -50 && p[1] >= -50 && p[0] <= vp.width + 50 && p[1] <= vp.height + 50;
+    for (const row of rows.filter(inBox)) {
       if (!(row.anchors || [row.position]).some((p) => near(vp.project(p)))) continue;
       const [x, y] = vp.project(row.position);
       const lines = row.text.split("\n");
@@ -410,6 +429,16 @@
     }
     for (const [row, lines, gap] of crowded) {
       const fits = fitting(calloutCandidates(vp, row, lines, gap));
+      if (fits) place(row, fits);
+    }
+    for (const row of context) {
+      if (!(row.anchors || [row.position]).some((p) => near(vp.project(p)))) continue;
+      const [x, y] = vp.project(row.position);
+      const lines = row.text.split("\n");
+      const [w, h] = nameBox(lines, row.size);
+      const gap = row.beside ? (capitals.has(row.id) ? 6 : 4) : 0;
+      const nearOnly = around(x, y, w, h, gap, AROUND_STEPS.slice(0, 2)).filter((c) => !c.callout);
+      const fits = fitting(row.anchors ? countryCandidates(vp, row, lines) : gap === 0 ? centred(x, y, w, h) : nearOnly);
       if (fits) place(row, fits);
     }
     S.layout.labels = out;
