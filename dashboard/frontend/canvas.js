@@ -412,34 +412,31 @@
         anchor: fits.anchor, baseline: fits.baseline, offset: fits.offset,
       });
     };
-    const crowded = [];
     const near = (p) => p[0] >= -50 && p[1] >= -50 && p[0] <= vp.width + 50 && p[1] <= vp.height + 50;
-    for (const row of rows.filter(inBox)) {
-      if (!(row.anchors || [row.position]).some((p) => near(vp.project(p)))) continue;
+    // A name's near places: a country at its anchors, an area on its point, a place beside it
+    // (for a name outside the region's box, only as close as needs no line).
+    const nearPlaces = (row, lines, gap, closeOnly) => {
+      if (row.anchors) return countryCandidates(vp, row, lines);
       const [x, y] = vp.project(row.position);
-      const lines = row.text.split("\n");
       const [w, h] = nameBox(lines, row.size);
-      const gap = row.beside ? (capitals.has(row.id) ? 6 : 4) : 0; // LABEL_STYLES says which names go beside their point
-      const candidates = row.anchors
-        ? countryCandidates(vp, row, lines)
-        : gap === 0 ? centred(x, y, w, h) : around(x, y, w, h, gap);
-      const fits = fitting(candidates);
-      if (fits) place(row, fits);
-      else if (row.anchors || row.beside) crowded.push([row, lines, gap]);
-    }
-    for (const [row, lines, gap] of crowded) {
-      const fits = fitting(calloutCandidates(vp, row, lines, gap));
-      if (fits) place(row, fits);
-    }
-    for (const row of context) {
-      if (!(row.anchors || [row.position]).some((p) => near(vp.project(p)))) continue;
-      const [x, y] = vp.project(row.position);
-      const lines = row.text.split("\n");
-      const [w, h] = nameBox(lines, row.size);
-      const gap = row.beside ? (capitals.has(row.id) ? 6 : 4) : 0;
-      const nearOnly = around(x, y, w, h, gap, AROUND_STEPS.slice(0, 2)).filter((c) => !c.callout);
-      const fits = fitting(row.anchors ? countryCandidates(vp, row, lines) : gap === 0 ? centred(x, y, w, h) : nearOnly);
-      if (fits) place(row, fits);
+      if (gap === 0) return centred(x, y, w, h);
+      return closeOnly ? around(x, y, w, h, gap, AROUND_STEPS.slice(0, 2)).filter((c) => !c.callout) : around(x, y, w, h, gap);
+    };
+    const crowded = [];
+    for (const [group, closeOnly] of [[rows.filter(inBox), false], [context, true]]) {
+      for (const row of group) {
+        if (!(row.anchors || [row.position]).some((p) => near(vp.project(p)))) continue;
+        const lines = row.text.split("\n");
+        const gap = row.beside ? (capitals.has(row.id) ? 6 : 4) : 0; // LABEL_STYLES says which names go beside their point
+        const fits = fitting(nearPlaces(row, lines, gap, closeOnly));
+        if (fits) place(row, fits);
+        else if (!closeOnly && (row.anchors || row.beside)) crowded.push([row, lines, gap]);
+      }
+      // The region's crowded names take their farther places before any outside name is written.
+      for (const [row, lines, gap] of crowded.splice(0)) {
+        const fits = fitting(calloutCandidates(vp, row, lines, gap));
+        if (fits) place(row, fits);
+      }
     }
     S.layout.labels = out;
     S.layout.leaders = (S.layout.leaders || []).concat(leaders);
