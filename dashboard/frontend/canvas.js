@@ -330,7 +330,7 @@
   // Names of places: beside their point, then farther out (past a cluster of symbols),
   // then on the diagonals; a name set farther out than LEADER_FROM gets a thin line to its point.
   const AROUND_STEPS = [0, 12, 26, 40];
-  const FAR_STEPS = [12, 26, 40, 56, 72]; // the last resort (calloutCandidates)
+  const FAR_STEPS = [12, 26, 40]; // the last resort (calloutCandidates)
   const LEADER_FROM = 20;
   function around(x, y, w, h, gap, steps = AROUND_STEPS) {
     const out = [];
