@@ -120,7 +120,7 @@ LABEL_STYLES: dict[str, dict[str, Any]] = {
     # A country's name that fits nowhere at full size is written "smaller" pixels smaller,
     # and last outside the country, "callout" pixels from its point, with a thin line to it.
     "country": {"size": 11, "color": [95, 95, 105, 255], "priority": 4, "upper": True, "smaller": 2, "callout": 16},
-    "town": {"size": 11, "color": [55, 55, 60, 255], "priority": 3, "beside": True},
+    "town": {"size": 11, "color": [55, 55, 60, 255], "priority": 3, "beside": True, "smaller": 2},
     "disputed": {"size": 11, "color": DISPUTED_EDGE, "priority": 3, "beside": True},
     "sea": {"size": 12, "color": [45, 95, 150, 255], "priority": 2},
     "lake": {"size": 11, "color": [45, 95, 150, 255], "priority": 1},

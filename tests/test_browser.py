@@ -445,9 +445,7 @@ def test_region_views_name_places_without_overlap_and_no_symbol_hides_another(br
         }""",
         [year, west, south, east, north],
     )
-    # Every base town is named in each region view; the whole region at this size is too
-    # crowded in the Ferghana valley and the Caucasus for all of them (see the README).
-    assert len(unnamed_towns) <= (4 if region == "eurasia" else 0), unnamed_towns
+    assert unnamed_towns == []  # every base town in the frame is named
     lined_from_afar = page.evaluate(
         """([west, south, east, north]) => {
           const S = window.__canvas;

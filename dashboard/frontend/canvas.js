@@ -311,7 +311,11 @@
     if (!row.anchors) {
       const [x, y] = vp.project(row.position);
       const [w, h] = nameBox(lines, row.size);
-      return around(x, y, w, h, gap, FAR_STEPS).map((c) => Object.assign(c, { callout: [x, y] }));
+      const far = around(x, y, w, h, gap, FAR_STEPS).map((c) => Object.assign(c, { callout: [x, y] }));
+      if (!row.smaller) return far;
+      const size = row.size - row.smaller;
+      const [ws, hs] = nameBox(lines, size);
+      return far.concat(around(x, y, ws, hs, gap, [...AROUND_STEPS, 56]).map((c) => Object.assign(c, { size, callout: [x, y] })));
     }
     const size = row.size - row.smaller;
     const [w, h] = nameBox(lines, size);
