@@ -433,19 +433,20 @@ def test_region_views_name_places_without_overlap_and_no_symbol_hides_another(br
     named = {b["text"] for b in boxes if b["kind"] == "country"}
     assert set(states_to_name(load_catalog(), region, year).values()) - named == set()  # every state in the frame
     west, south, east, north = REGIONS[region].bbox
-    unnamed_towns = page.evaluate(
+    unnamed_places = page.evaluate(
         """([year, west, south, east, north]) => {
           const S = window.__canvas;
           const drawn = new Set(S.symbolBoxes.map((b) => b.id));
           const named = new Set(S.labelBoxes.map((b) => b.text));
           return S.scene.datasets.labels
-            .filter((r) => r.kind === "town" && r.t0 <= year && r.t1 >= year && r.hosts.some((h) => drawn.has(h)))
+            .filter((r) => r.t0 <= year && r.t1 >= year)
+            .filter((r) => r.kind === "capital" || (r.kind === "town" && r.hosts.some((h) => drawn.has(h))))
             .filter((r) => r.position[0] >= west && r.position[0] <= east && r.position[1] >= south && r.position[1] <= north)
             .filter((r) => !named.has(r.text)).map((r) => r.text);
         }""",
         [year, west, south, east, north],
     )
-    assert unnamed_towns == []  # every base town in the frame is named
+    assert unnamed_places == []  # every capital and base town in the frame is named
     lined_from_afar = page.evaluate(
         """([west, south, east, north]) => {
           const S = window.__canvas;
