@@ -141,8 +141,11 @@ def _inside_its_country(ctx: MapContext, row: dict[str, Any], text: Any, rendere
     return bool(shape.contains(shapely.Point(middle)))
 
 
-# Steps out from a point for a name beside it, after the first gap (as canvas.js around()).
+# Steps out from a point for a name beside it, after the first gap, and the distance beyond
+# which a name gets a line to its point (as canvas.js around(), in screen pixels).
 AROUND_STEPS = (0, 12, 26, 40)
+LEADER_FROM_PX = 20
+CAPITAL_GAP, TOWN_GAP = 6, 4  # pixels between a point and its name (canvas.js placeLabels)
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in display pixels
 
 
@@ -173,34 +176,74 @@ def _country_candidates(ax: Any, ctx: MapContext, row: dict[str, Any], renderer:
                 yield (x + dx, y + dy), size, None
     w, h = _spots(ax, row, smaller, renderer)
     for x, y in anchors:
-        for step in AROUND_STEPS:
+        for step in (*AROUND_STEPS, 56):
             d = points(row["callout"] + step) * scale
             for cx, cy in ((x + d + w / 2, y), (x - d - w / 2, y), (x, y + d + h / 2), (x, y - d - h / 2)):
                 yield (cx, cy), smaller, (x, y)
 
 
-def _place_missing_countries(ax, ctx, rows, placed: list[Any], obstacles: list[Box], style) -> list[tuple]:
-    """A second pass for the countries textalloc left out, so a crowded state is still named.
-    Returns the leaders (origin, nearest edge) of names written outside their country."""
+def _beside_candidates(ax: Any, ctx: MapContext, row: dict[str, Any], renderer: Any):
+    """Where a capital's or a town's name may go when textalloc found no room, in canvas.js's
+    order (calloutCandidates): beside its point and on the diagonals, farther out with a line
+    to it, then smaller. Yields (centre, size, leader origin or None)."""
+    scale = ax.figure.dpi / 72
+    (x, y), *_ = ax.transData.transform(ctx.frame.project_points(np.array([row["position"]])))
+    gap = CAPITAL_GAP if row["kind"] == "capital" else TOWN_GAP
+    sizes = [row["size"]] + ([row["size"] - row["smaller"]] if row.get("smaller") else [])
+    for size, steps in zip(sizes, (AROUND_STEPS, (*AROUND_STEPS, 56)), strict=False):
+        w, h = _spots(ax, row, size, renderer)
+        for step in steps:
+            d = points(gap + step) * scale
+            e = d * np.sqrt(0.5)
+            origin = (x, y) if gap + step > LEADER_FROM_PX else None
+            for cx, cy in (
+                (x + d + w / 2, y),
+                (x - d - w / 2, y),
+                (x, y + d + h / 2),
+                (x, y - d - h / 2),
+                (x + e + w / 2, y + e + h / 2),
+                (x - e - w / 2, y + e + h / 2),
+                (x + e + w / 2, y - e - h / 2),
+                (x - e - w / 2, y - e - h / 2),
+            ):
+                yield (cx, cy), size, origin
+
+
+def _place_missing(ax, ctx, rows, placed: list[Any], obstacles: list[Box], style) -> list[tuple]:
+    """A second pass for the countries, capitals and towns textalloc left out, so a crowded
+    state or place is still named. Returns the leaders (origin, nearest edge) of names set
+    away from their point or outside their country."""
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     taken = [tuple(t.get_window_extent(renderer).extents) for t in placed]
     named = {t.get_gid() for t in placed}
     leaders = []
     for row in rows:
-        if row["kind"] != "country" or LABEL_GID + row["id"] in named or "anchors" not in row:
+        if LABEL_GID + row["id"] in named or row["kind"] not in ("country", "capital", "town", "disputed"):
             continue
-        shape = ctx.frame.cut(
-            [next(s for s in ctx.catalog.layer("states") if state_label_id(s.id) == row["id"]).geometry]
-        )[0]
-        for (cx, cy), size, origin in _country_candidates(ax, ctx, row, renderer):
+        country = row["kind"] == "country"
+        if country and "anchors" not in row:
+            continue
+        shape = (
+            ctx.frame.cut([next(s for s in ctx.catalog.layer("states") if state_label_id(s.id) == row["id"]).geometry])[
+                0
+            ]
+            if country
+            else None
+        )
+        candidates = _country_candidates if country else _beside_candidates
+        for (cx, cy), size, origin in candidates(ax, ctx, row, renderer):
             w, h = _spots(ax, row, size, renderer)
             box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
             if box[0] < frame.x0 or box[1] < frame.y0 or box[2] > frame.x1 or box[3] > frame.y1:
                 continue
             if any(_overlaps(box, other) for other in taken + obstacles):
                 continue
-            if origin is None and not shape.contains(shapely.Point(ax.transData.inverted().transform((cx, cy)))):
+            if (
+                country
+                and origin is None
+                and not shape.contains(shapely.Point(ax.transData.inverted().transform((cx, cy))))
+            ):
                 continue
             text = ax.text(
                 *ax.transData.inverted().transform((cx, cy)),
@@ -257,7 +300,7 @@ def draw_names(ax: Any, ctx: MapContext, sites: list[Site], style: dict[str, Any
     obstacles = [
         (x - r * scale, y - r * scale, x + r * scale, y + r * scale) for (x, y), r in zip(circles, radii, strict=True)
     ]
-    leaders += _place_missing_countries(ax, ctx, rows, placed, obstacles, style)
+    leaders += _place_missing(ax, ctx, rows, placed, obstacles, style)
     if leaders:
         ax.add_collection(
             LineCollection(leaders, colors=[rgba(LEADER_COLOR)], linewidths=points(0.75), zorder=7.9), autolim=False

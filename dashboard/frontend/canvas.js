@@ -321,7 +321,7 @@
     const [w, h] = nameBox(lines, size);
     return onScreenAnchors(vp, row).flatMap((anchor) => {
       const [x, y] = vp.project(anchor);
-      return around(x, y, w, h, row.callout, AROUND_STEPS.slice(0, 4)).map((c) => Object.assign(c, { position: anchor, size, callout: [x, y] }));
+      return around(x, y, w, h, row.callout, [...AROUND_STEPS, 56]).map((c) => Object.assign(c, { position: anchor, size, callout: [x, y] }));
     });
   }
   // The leader of a name set away from its point: from the point to the name's nearest edge.
