@@ -10,6 +10,7 @@ Pure: no streamlit.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,13 @@ def label_anchors(geometry: BaseGeometry, bbox: Bounds = REGIONS[DEFAULT_REGION]
     """Places inside a country where its name may go, best first: the label point, then
     points deep inside each sizeable part, spread apart. A crowded view (symbols on the
     country's middle) writes the name at the first one that is free instead of dropping it."""
+    return [list(anchor) for anchor in _anchors(geometry, bbox)]
+
+
+@lru_cache(maxsize=1024)
+def _anchors(geometry: BaseGeometry, bbox: Bounds) -> tuple[tuple[float, float], ...]:
+    """label_anchors, worked out once per state and frame: every canvas scene and every
+    static map asks again, and the search over each state's grid is the slow part."""
     first = label_point(geometry, bbox)
     # The best point inside each region view's frame comes next, so every preset can name
     # the country even where its frame holds only an edge of it (Russia on the Black Sea).
@@ -66,7 +74,7 @@ def label_anchors(geometry: BaseGeometry, bbox: Bounds = REGIONS[DEFAULT_REGION]
     in_view = geometry.intersection(shapely.box(*VIEWABLE))
     parts = [part for part in getattr(in_view, "geoms", [in_view]) if part.geom_type == "Polygon"]
     if not parts:
-        return [first]
+        return (tuple(first),)
     largest = max(part.area for part in parts)
     found: list[tuple[float, float, float]] = []
     for part in parts:
@@ -88,7 +96,7 @@ def label_anchors(geometry: BaseGeometry, bbox: Bounds = REGIONS[DEFAULT_REGION]
             break
         if all(np.hypot(x - cx, y - cy) >= spacing for cx, cy in chosen):
             chosen.append(_position(float(x), float(y)))
-    return chosen
+    return tuple(tuple(point) for point in chosen)
 
 
 def intervals(by_year: dict[int, dict[str, Any] | None]) -> list[dict[str, Any]]:

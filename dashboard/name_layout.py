@@ -131,13 +131,17 @@ def _allocate(ax: Any, ctx: MapContext, rows: list[dict[str, Any]], xy: np.ndarr
     return texts, lines
 
 
+def _state_of(ctx: MapContext, row: dict[str, Any]) -> Any:
+    """The state a country's name row names."""
+    return next(s for s in ctx.catalog.layer("states") if state_label_id(s.id) == row["id"])
+
+
 def _inside_its_country(ctx: MapContext, row: dict[str, Any], text: Any, renderer: Any) -> bool:
     """A country's name whose middle fell outside the country (pushed off by crowding) would
     name its neighbour: it is left out instead."""
-    state = next(s for s in ctx.catalog.layer("states") if state_label_id(s.id) == row["id"])
     box = text.get_window_extent(renderer)
     middle = text.axes.transData.inverted().transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
-    shape = ctx.frame.cut([state.geometry])[0]
+    shape = ctx.frame.cut([_state_of(ctx, row).geometry])[0]
     return bool(shape.contains(shapely.Point(middle)))
 
 
@@ -164,7 +168,8 @@ def _spots(ax: Any, row: dict[str, Any], size: float, renderer: Any) -> tuple[fl
 def _country_candidates(ax: Any, ctx: MapContext, row: dict[str, Any], renderer: Any):
     """Where a country's name may go when textalloc found no room, in canvas.js's order
     (countryCandidates): each anchor in the frame and around it at full size, then smaller,
-    then outside the country with a line to it. Yields (centre, size, leader origin or None)."""
+    then outside the country with a line to it. Yields (centre, (width, height), size, leader
+    origin or None)."""
     scale = ax.figure.dpi / 72
     xy = ctx.frame.project_points(np.array(row["anchors"]).reshape(-1, 2))
     anchors = ax.transData.transform(xy[ctx.frame.inside(xy)])
@@ -173,19 +178,19 @@ def _country_candidates(ax: Any, ctx: MapContext, row: dict[str, Any], renderer:
         w, h = _spots(ax, row, size, renderer)
         for x, y in anchors:
             for dx, dy in ((0, 0), (0, h), (0, -h), (-w / 3, 0), (w / 3, 0)):
-                yield (x + dx, y + dy), size, None
+                yield (x + dx, y + dy), (w, h), size, None
     w, h = _spots(ax, row, smaller, renderer)
     for x, y in anchors:
         for step in (*AROUND_STEPS, 56):
             d = points(row["callout"] + step) * scale
             for cx, cy in ((x + d + w / 2, y), (x - d - w / 2, y), (x, y + d + h / 2), (x, y - d - h / 2)):
-                yield (cx, cy), smaller, (x, y)
+                yield (cx, cy), (w, h), smaller, (x, y)
 
 
 def _beside_candidates(ax: Any, ctx: MapContext, row: dict[str, Any], renderer: Any):
     """Where a capital's or a town's name may go when textalloc found no room, in canvas.js's
     order (calloutCandidates): beside its point and on the diagonals, farther out with a line
-    to it, then smaller. Yields (centre, size, leader origin or None)."""
+    to it, then smaller. Yields (centre, (width, height), size, leader origin or None)."""
     scale = ax.figure.dpi / 72
     (x, y), *_ = ax.transData.transform(ctx.frame.project_points(np.array([row["position"]])))
     gap = CAPITAL_GAP if row["kind"] == "capital" else TOWN_GAP
@@ -206,7 +211,7 @@ def _beside_candidates(ax: Any, ctx: MapContext, row: dict[str, Any], renderer: 
                 (x + e + w / 2, y - e - h / 2),
                 (x - e - w / 2, y - e - h / 2),
             ):
-                yield (cx, cy), size, origin
+                yield (cx, cy), (w, h), size, origin
 
 
 def _place_missing(ax, ctx, rows, placed: list[Any], obstacles: list[Box], style) -> list[tuple]:
@@ -224,16 +229,9 @@ def _place_missing(ax, ctx, rows, placed: list[Any], obstacles: list[Box], style
         country = row["kind"] == "country"
         if country and "anchors" not in row:
             continue
-        shape = (
-            ctx.frame.cut([next(s for s in ctx.catalog.layer("states") if state_label_id(s.id) == row["id"]).geometry])[
-                0
-            ]
-            if country
-            else None
-        )
+        shape = ctx.frame.cut([_state_of(ctx, row).geometry])[0] if country else None
         candidates = _country_candidates if country else _beside_candidates
-        for (cx, cy), size, origin in candidates(ax, ctx, row, renderer):
-            w, h = _spots(ax, row, size, renderer)
+        for (cx, cy), (w, h), size, origin in candidates(ax, ctx, row, renderer):
             box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
             if box[0] < frame.x0 or box[1] < frame.y0 or box[2] > frame.x1 or box[3] > frame.y1:
                 continue
