@@ -126,14 +126,14 @@ def published_summary(feature: Feature, catalog: Catalog) -> str:
 
 
 def _styled(kind: str) -> dict[str, Any]:
-    """A row's look from the one symbology, with whether its name goes beside its point."""
+    """A row's look from the one symbology, with how far beside its point its name goes (0: on it)."""
     style = LABEL_STYLES[kind]
     return {
         "kind": kind,
         "size": style["size"],
         "color": style["color"],
         "priority": style["priority"],
-        "beside": bool(style.get("beside")),
+        "beside": style.get("beside", 0),
         **{key: style[key] for key in ("smaller", "callout") if key in style},
     }
 

@@ -149,7 +149,7 @@ def _inside_its_country(ctx: MapContext, row: dict[str, Any], text: Any, rendere
 # which a name gets a line to its point (as canvas.js around(), in screen pixels).
 AROUND_STEPS = (0, 12, 26, 40)
 LEADER_FROM_PX = 20
-CAPITAL_GAP, TOWN_GAP = 6, 4  # pixels between a point and its name (canvas.js placeLabels)
+WIDE_STEPS = (*AROUND_STEPS, 56)  # the last resort, in smaller letters
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in display pixels
 
 
@@ -181,7 +181,7 @@ def _country_candidates(ax: Any, ctx: MapContext, row: dict[str, Any], renderer:
                 yield (x + dx, y + dy), (w, h), size, None
     w, h = _spots(ax, row, smaller, renderer)
     for x, y in anchors:
-        for step in (*AROUND_STEPS, 56):
+        for step in WIDE_STEPS:
             d = points(row["callout"] + step) * scale
             for cx, cy in ((x + d + w / 2, y), (x - d - w / 2, y), (x, y + d + h / 2), (x, y - d - h / 2)):
                 yield (cx, cy), (w, h), smaller, (x, y)
@@ -193,9 +193,9 @@ def _beside_candidates(ax: Any, ctx: MapContext, row: dict[str, Any], renderer: 
     to it, then smaller. Yields (centre, (width, height), size, leader origin or None)."""
     scale = ax.figure.dpi / 72
     (x, y), *_ = ax.transData.transform(ctx.frame.project_points(np.array([row["position"]])))
-    gap = CAPITAL_GAP if row["kind"] == "capital" else TOWN_GAP
+    gap = row["beside"]  # LABEL_STYLES: pixels between the point and its name
     sizes = [row["size"]] + ([row["size"] - row["smaller"]] if row.get("smaller") else [])
-    for size, steps in zip(sizes, (AROUND_STEPS, (*AROUND_STEPS, 56)), strict=False):
+    for size, steps in zip(sizes, (AROUND_STEPS, WIDE_STEPS), strict=False):
         w, h = _spots(ax, row, size, renderer)
         for step in steps:
             d = points(gap + step) * scale

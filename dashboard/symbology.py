@@ -112,16 +112,16 @@ HIGHLIGHT_WIDTH = 2  # pixels
 
 # One style per kind of place; higher priority keeps its place when labels compete for room
 # (the browser and textalloc both place the most important first); `beside`: the name sits next
-# to its point (a dot or a symbol) rather than centred on it.
+# to its point (a dot or a symbol), this many pixels from it, rather than centred on it.
 LABEL_FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 LABEL_STYLES: dict[str, dict[str, Any]] = {
     "border": {"size": 11, "color": BORDER_COLOR, "priority": 6},
-    "capital": {"size": 12, "color": [25, 25, 30, 255], "priority": 5, "beside": True},
+    "capital": {"size": 12, "color": [25, 25, 30, 255], "priority": 5, "beside": 6},
     # A country's name that fits nowhere at full size is written "smaller" pixels smaller,
     # and last outside the country, "callout" pixels from its point, with a thin line to it.
     "country": {"size": 11, "color": [95, 95, 105, 255], "priority": 4, "upper": True, "smaller": 2, "callout": 16},
-    "town": {"size": 11, "color": [55, 55, 60, 255], "priority": 3, "beside": True, "smaller": 2},
-    "disputed": {"size": 11, "color": DISPUTED_EDGE, "priority": 3, "beside": True},
+    "town": {"size": 11, "color": [55, 55, 60, 255], "priority": 3, "beside": 4, "smaller": 2},
+    "disputed": {"size": 11, "color": DISPUTED_EDGE, "priority": 3, "beside": 4},
     "sea": {"size": 12, "color": [45, 95, 150, 255], "priority": 2},
     "lake": {"size": 11, "color": [45, 95, 150, 255], "priority": 1},
 }

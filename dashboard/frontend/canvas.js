@@ -315,13 +315,13 @@
       if (!row.smaller) return far;
       const size = row.size - row.smaller;
       const [ws, hs] = nameBox(lines, size);
-      return far.concat(around(x, y, ws, hs, gap, [...AROUND_STEPS, 56]).map((c) => Object.assign(c, { size, callout: [x, y] })));
+      return far.concat(around(x, y, ws, hs, gap, WIDE_STEPS).map((c) => Object.assign(c, { size, callout: [x, y] })));
     }
     const size = row.size - row.smaller;
     const [w, h] = nameBox(lines, size);
     return onScreenAnchors(vp, row).flatMap((anchor) => {
       const [x, y] = vp.project(anchor);
-      return around(x, y, w, h, row.callout, [...AROUND_STEPS, 56]).map((c) => Object.assign(c, { position: anchor, size, callout: [x, y] }));
+      return around(x, y, w, h, row.callout, WIDE_STEPS).map((c) => Object.assign(c, { position: anchor, size, callout: [x, y] }));
     });
   }
   // The leader of a name set away from its point: from the point to the name's nearest edge.
@@ -335,6 +335,7 @@
   // then on the diagonals; a name set farther out than LEADER_FROM gets a thin line to its point.
   const AROUND_STEPS = [0, 12, 26, 40];
   const FAR_STEPS = [12, 26, 40]; // the last resort (calloutCandidates)
+  const WIDE_STEPS = [...AROUND_STEPS, 56]; // the last resort in smaller letters
   const LEADER_FROM = 20;
   function around(x, y, w, h, gap, steps = AROUND_STEPS) {
     const out = [];
@@ -384,7 +385,6 @@
     if (stamp.width) {
       obstacles.push({ x0: stamp.left - frame.left, y0: stamp.top - frame.top, x1: stamp.right - frame.left, y1: stamp.bottom - frame.top });
     }
-    const capitals = new Set((S.scene.datasets.capitals || []).filter((row) => row.t0 <= year && row.t1 >= year).map((row) => row.id));
     const placed = [];
     const out = [];
     const leaders = [];
@@ -431,7 +431,7 @@
       for (const row of group) {
         if (!(row.anchors || [row.position]).some((p) => near(vp.project(p)))) continue;
         const lines = row.text.split("\n");
-        const gap = row.beside ? (capitals.has(row.id) ? 6 : 4) : 0; // LABEL_STYLES says which names go beside their point
+        const gap = row.beside; // LABEL_STYLES: pixels between a point and its name (0: on it)
         const fits = fitting(nearPlaces(row, lines, gap, closeOnly));
         if (fits) place(row, fits);
         else if (!closeOnly && (row.anchors || row.beside)) crowded.push([row, lines, gap]);
