@@ -29,6 +29,11 @@ from .viewstate import FIRST_YEAR
 
 OPEN_END = 9999  # the last year of something still current, as the canvas filters it
 
+# The map is about the former Soviet space: states that were ever in one of its
+# organizations, or host a Russian base or garrison, are named before the rest, and so are
+# their capitals. A narrow map then drops Kuwait or Cairo, not Georgia or Tajikistan.
+REGIONAL_ORGS = frozenset({"CIS", "CSTO", "EURASEC", "EAEU", "GUAM"})
+
 Bounds = tuple[float, float, float, float]
 
 
@@ -180,6 +185,17 @@ def disputed_label_rows(catalog: Catalog) -> list[dict[str, Any]]:
     return rows
 
 
+def focus_states(catalog: Catalog) -> frozenset[str]:
+    """ISO3 codes of the states the map is about (see REGIONAL_ORGS)."""
+    members = {
+        state.props.iso3
+        for state in catalog.layer("states")
+        if any(m.org in REGIONAL_ORGS for m in state.props.memberships)
+    }
+    hosts = {f.props.host_iso3 for layer in ("bases", "garrisons") for f in catalog.layer(layer)}
+    return frozenset(members | hosts)
+
+
 def label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every name the map may write (the border's first), one row per run of years with the
     same name; and the capitals' dots. Each renderer decides which names fit."""
@@ -187,9 +203,16 @@ def label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, A
     renamed_states = {p.props.iso3: p for p in catalog.places if p.kind == "country"}
     rows: list[dict[str, Any]] = border_label_rows(catalog) + disputed_label_rows(catalog)
     dots: list[dict[str, Any]] = []
+    focus = focus_states(catalog)
 
     def add(
-        place_id: str, kind: str, position: list[float], names: dict[int, str | None], hosts=(), anchors=()
+        place_id: str,
+        kind: str,
+        position: list[float],
+        names: dict[int, str | None],
+        hosts=(),
+        anchors=(),
+        in_focus: bool = True,
     ) -> None:
         style = LABEL_STYLES[kind]
         looks = {
@@ -198,6 +221,8 @@ def label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, A
         }
         for row in intervals(looks):
             rows.append({**row, "id": place_id, **_styled(kind), "position": position, "hosts": list(hosts)})
+            if not in_focus:
+                rows[-1]["focus"] = False
             if anchors:
                 rows[-1]["anchors"] = [list(anchor) for anchor in anchors]
 
@@ -205,7 +230,7 @@ def label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, A
         place = renamed_states.get(state.props.iso3)
         names = {y: name_in(place, y) if place else state.name for y in years}
         anchors = label_anchors(state.geometry)
-        add(state_label_id(state.id), "country", anchors[0], names, anchors=anchors)
+        add(state_label_id(state.id), "country", anchors[0], names, anchors=anchors, in_focus=state.props.iso3 in focus)
     for place in catalog.places:
         if place.kind == "country":
             continue
@@ -216,7 +241,13 @@ def label_rows(catalog: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, A
             for row in intervals({y: {} if is_capital else None for y, is_capital in capital_years.items()}):
                 dots.append({**row, "id": place.id, "position": position})
             # A former capital (Almaty after 1997) is labelled as a town while it is not one.
-            add(place.id, "capital", position, {y: name_in(place, y) if capital_years[y] else None for y in years})
+            add(
+                place.id,
+                "capital",
+                position,
+                {y: name_in(place, y) if capital_years[y] else None for y in years},
+                in_focus=any(c.iso3 in focus for c in place.props.capital_of),
+            )
             add(
                 f"{place.id}-town",
                 "town",
@@ -235,6 +266,7 @@ def state_label_id(state_id: str) -> str:
 
 
 def rows_in_year(rows: list[dict[str, Any]], year: int) -> list[dict[str, Any]]:
-    """The rows a map of that year writes, most important first (as canvas.js orders them)."""
+    """The rows a map of that year writes, most important first (as canvas.js orders them):
+    the region's own names (focus_states) before the others, then by priority."""
     shown = [row for row in rows if row["t0"] <= year <= row["t1"]]
-    return sorted(shown, key=lambda row: (-row["priority"], row["text"]))
+    return sorted(shown, key=lambda row: (not row.get("focus", True), -row["priority"], row["text"]))

@@ -342,3 +342,23 @@ def test_disputed_areas_are_named_while_their_layer_is_drawn(catalog, year, expe
     assert expected <= drawn and not absent & drawn
     hidden = ViewFilter.make(year=year, orgs=["CSTO"], layers=["states", "bases"])
     assert not expected & {t.get_text() for t in names(draw(catalog, hidden, "south-caucasus")).values()}
+
+
+def test_the_regions_own_states_and_capitals_are_named_before_the_rest(catalog):
+    """A crowded map drops Kuwait before Georgia: every renderer takes the rows in this order."""
+    from dashboard.labels import focus_states
+
+    focus = focus_states(catalog)
+    # Post-Soviet states (CIS, GUAM), and hosts of a Russian base abroad far from it.
+    assert {"GEO", "TJK", "MDA", "UKR", "KAZ", "SYR", "VNM", "EST"} <= focus
+    assert not {"EGY", "KWT", "QAT", "IND", "FRA"} & focus
+    ordered = rows_in_year(label_rows(catalog)[0], 2010)
+    kinds_first = [row for row in ordered if row["kind"] in ("country", "capital")]
+    position = {row["text"]: index for index, row in enumerate(ordered)}
+    assert position["GEORGIA"] < position["Cairo"] < position["KUWAIT"]
+    assert position["Tbilisi"] < position["GEORGIA"]  # priority still orders within the focus
+    in_focus = [row.get("focus", True) for row in kinds_first]
+    assert in_focus == sorted(in_focus, reverse=True) and not all(in_focus)
+    # The canvas sorts the same way (canvas.js reads the same "focus" flag).
+    script = (Path(__file__).parents[1] / "dashboard" / "frontend" / "canvas.js").read_text(encoding="utf-8")
+    assert "row.focus === false ? 0 : 1" in script

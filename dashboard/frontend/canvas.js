@@ -371,7 +371,9 @@
         (row.kind !== "town" || row.hosts.some((id) => shownSites.has(id))) &&
         (!row.layer || shownLayers.has(row.layer)),
     );
-    rows.sort((a, b) => b.priority - a.priority || a.text.localeCompare(b.text));
+    // The region's own names (labels.focus_states) first, then by priority: as labels.rows_in_year.
+    const inFocus = (row) => (row.focus === false ? 0 : 1);
+    rows.sort((a, b) => inFocus(b) - inFocus(a) || b.priority - a.priority || a.text.localeCompare(b.text));
     // The region view's own names come first; names outside its box (Oslo, Cairo on the
     // whole-region view) only fill the room that is left, and never by a line from afar.
     const box = (S.scene.regions[S.region] || {}).bbox;
