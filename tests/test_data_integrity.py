@@ -1,6 +1,9 @@
 """Facts checked against the shipped data, including values verified independently of
 the data files (reference coordinates from encyclopedia pages, named in each test)."""
 
+import collections
+import re
+
 from conftest import SEED_IDS
 from pyproj import Geod
 from shapely.geometry import Point
@@ -144,3 +147,43 @@ def test_state_polygons_are_whole(catalog):
 def test_names_do_not_carry_a_status_that_depends_on_the_year(catalog):
     """'(former)' in a name would be wrong on every year the site was open."""
     assert not [f.id for f in catalog.features if "former" in f.name.lower()]
+
+
+# Words of the fact-checking process, not of the sources: a briefer's popup must not show them.
+PROCESS_WORDS = re.compile(
+    r"\bround \d|\bthis round\b|\bcarried over\b|\bfound earlier\b|\bearlier pass|\bhelper\b|\bthis pass\b"
+    r"|\bsearch(es)? (returned|found)|\(also\)|\breword\b|\bkeep as\b",
+    re.IGNORECASE,
+)
+
+
+def citation_lists(catalog) -> dict[str, list]:
+    """Every list of citations in the data (features and label places), by where it sits."""
+    lists: dict[str, list] = collections.defaultdict(list)
+    for feature in catalog.features:
+        for path, ref in feature.source_refs():
+            lists[f"{feature.id}: {path}"].append(ref)
+    for place in catalog.places:
+        lists[f"{place.id}: sources"] = list(place.props.sources)
+        for name in ("names", "capital_of"):
+            for index, item in enumerate(getattr(place.props, name, None) or ()):
+                lists[f"{place.id}: {name}[{index}].sources"] = list(item.sources)
+    return lists
+
+
+def test_each_list_cites_an_entry_once_and_says_what_it_supports_not_how_it_was_checked(catalog):
+    lists = citation_lists(catalog)
+    assert sum(len(refs) for refs in lists.values()) > 1000
+    repeated = {
+        where: ids
+        for where, refs in lists.items()
+        if (ids := [i for i, n in collections.Counter(r.id for r in refs).items() if n > 1])
+    }
+    assert not repeated, f"one entry cited twice in a list (merge the claims): {repeated}"
+    noisy = {
+        f"{where} {ref.id}": match.group(0)
+        for where, refs in lists.items()
+        for ref in refs
+        if (match := PROCESS_WORDS.search(ref.claim))
+    }
+    assert not noisy, f"claims that tell the checking process, not the source: {noisy}"
