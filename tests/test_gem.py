@@ -415,10 +415,34 @@ OUR_LINES_IN_GEM = {
     "pipeline-central-asia-center": ("gas-pipelines/P2291", ()),
     "pipeline-tanap": ("gas-pipelines/P0763", ()),
     "pipeline-omsk-pavlodar-shymkent": ("liquid-pipelines/P5138", ("Omsk",)),
+    # GEM files the Kazakhstan-China line by the sections built one after another; its Karakoin-Atasu
+    # stretch is the older Pavlodar-Shymkent line.
+    "pipeline-kazakhstan-china-oil": (
+        (
+            "liquid-pipelines/P5198",
+            "liquid-pipelines/P5197",
+            "liquid-pipelines/P5201",
+            "liquid-pipelines/P5138",
+            "liquid-pipelines/P0648",
+        ),
+        (),
+    ),
 }
 # A waypoint stands for a town or district the line passes (precision ~town), and GEM's
 # coarsest files (CPC: 12 vertices) cut corners too: 60 km is the most the two may differ.
 ROUTE_AGREEMENT_KM = 60.0
+
+
+def gem_route(gem_dir: Path, paths: str | tuple[str, ...]):
+    """GEM's route of one of our lines, from one file or from the files of its sections."""
+    import shapely
+
+    lines = [
+        line
+        for path in ([paths] if isinstance(paths, str) else paths)
+        for line in raw_lines(gem_dir / f"{path}.geojson")
+    ]
+    return shapely.unary_union([shapely.geometry.LineString(line) for line in lines if len(line) > 1])
 
 
 @pytest.mark.parametrize("pipeline_id", sorted(OUR_LINES_IN_GEM))
@@ -430,9 +454,7 @@ def test_every_waypoint_lies_on_the_real_route_that_global_energy_monitor_publis
     from pyproj import Geod
 
     path, beyond_gem = OUR_LINES_IN_GEM[pipeline_id]
-    gem = shapely.unary_union(
-        [shapely.geometry.LineString(line) for line in raw_lines(gem_dir / f"{path}.geojson") if len(line) > 1]
-    )
+    gem = gem_route(gem_dir, path)
     feature = next(f for f in catalog.layer("pipelines") if f.id == pipeline_id)
     geod = Geod(ellps="WGS84")
     far = {}
@@ -444,3 +466,46 @@ def test_every_waypoint_lies_on_the_real_route_that_global_energy_monitor_publis
         if km > ROUTE_AGREEMENT_KM:
             far[name] = round(km)
     assert not far, f"{pipeline_id}: waypoints off GEM's route (km): {far}"
+
+
+# A straight leg between two located points cuts the route's bends; drawn solid it must still
+# run where the pipe runs, as close as a waypoint must (ROUTE_AGREEMENT_KM). A leg no source
+# locates is dotted (approximate_legs) and may stray farther, but not into another region.
+APPROXIMATE_LEG_KM = 2 * ROUTE_AGREEMENT_KM
+LEG_SAMPLE_KM = 5.0
+
+
+def farthest_from(gem, geod, start: tuple[float, float], end: tuple[float, float]) -> float:
+    """The largest distance (km) of the great-circle leg start-end from GEM's route."""
+    import numpy as np
+    import shapely
+
+    steps = max(1, int(geod.inv(*start, *end)[2] / 1000 / LEG_SAMPLE_KM))
+    points = [start, *geod.npts(*start, *end, steps - 1), end] if steps > 1 else [start, end]
+    links = shapely.shortest_line(shapely.points(np.array(points)), gem)
+    ends = shapely.get_coordinates(links).reshape(-1, 2, 2)
+    distances = geod.inv(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1])[2]
+    return float(distances.max()) / 1000
+
+
+@pytest.mark.parametrize("pipeline_id", sorted(OUR_LINES_IN_GEM))
+def test_every_leg_runs_near_the_real_route_solid_ones_as_near_as_a_waypoint(gem_dir, catalog, pipeline_id):
+    from pyproj import Geod
+
+    path, beyond_gem = OUR_LINES_IN_GEM[pipeline_id]
+    gem = gem_route(gem_dir, path)
+    feature = next(f for f in catalog.layer("pipelines") if f.id == pipeline_id)
+    names, coords = feature.props.waypoints, list(feature.geometry.coords)
+    dotted: set[int] = set()
+    for leg in feature.props.approximate_legs or []:
+        dotted |= set(range(names.index(leg.from_waypoint), names.index(leg.to_waypoint)))
+    geod = Geod(ellps="WGS84")
+    strays = {}
+    for index in range(len(coords) - 1):
+        if names[index].startswith(beyond_gem) or names[index + 1].startswith(beyond_gem):
+            continue
+        limit = APPROXIMATE_LEG_KM if index in dotted else ROUTE_AGREEMENT_KM
+        km = farthest_from(gem, geod, coords[index][:2], coords[index + 1][:2])
+        if km > limit:
+            strays[f"{names[index]} -> {names[index + 1]}{' (dotted)' if index in dotted else ''}"] = round(km)
+    assert not strays, f"{pipeline_id}: legs far from GEM's route (km): {strays}"

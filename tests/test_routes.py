@@ -161,3 +161,27 @@ def test_a_length_published_for_a_stretch_is_compared_with_that_stretch(catalog)
     assert length_text(bps) == (
         f"drawn {bps.length_km:,.0f} km (published 540 km for Yaroslavl – Kirishi, drawn {stretch:,.0f} km there)"
     )
+
+
+# Town-precision points near a border let a straight leg clip the neighbour by a few km.
+BORDER_CLIP_KM = 15.0
+
+
+@pytest.mark.parametrize("feature", PIPELINES, ids=lambda f: f["properties"]["id"])
+def test_a_line_runs_only_through_states_where_it_has_a_located_point(feature, catalog):
+    """A straight leg must not carry a pipeline through a country the sources never put it in
+    (the Central Asia-China gas line once crossed northern Kyrgyzstan, which it never enters)."""
+    from shapely.geometry import LineString, Point
+
+    line = LineString(feature["geometry"]["coordinates"])
+    states = [(s.props.iso3, s.geometry) for s in catalog.layer("states") if s.geometry.intersects(line)]
+    located = {iso3 for iso3, shape in states for lon, lat in line.coords if shape.contains(Point(lon, lat))}
+    crossed = {}
+    for iso3, shape in states:
+        if iso3 in located:
+            continue
+        inside = line.intersection(shape)
+        km = sum(GEOD.geometry_length(part) for part in getattr(inside, "geoms", [inside])) / 1000
+        if km > BORDER_CLIP_KM:
+            crossed[iso3] = round(km)
+    assert not crossed, f"drawn through states where no waypoint lies (km): {crossed}"
