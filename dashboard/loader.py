@@ -284,7 +284,8 @@ def length_text(feature: Feature) -> str:
         return text
     span = props.published_span
     if span is None:
-        return f"{text} (published {props.published_length_km:,.0f} km)"
+        system = " for the whole system" if props.published_length_covers == "whole system" else ""
+        return f"{text} (published {props.published_length_km:,.0f} km{system})"
     stretch = drawn_span_km(props, feature.geometry)
     return (
         f"{text} (published {props.published_length_km:,.0f} km for {span.from_waypoint} – {span.to_waypoint}, "

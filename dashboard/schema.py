@@ -272,7 +272,10 @@ LENGTH_TOLERANCE = 0.08
 
 # What a published length measures: for a pipeline, which part of the route; for a
 # border, land only or land and sea; "not stated" when the source does not say.
-LengthCovers = Literal["whole route", "country sections", "section", "land only", "land and sea", "not stated"]
+# "whole system": every line and branch of a network of which the map draws one (Druzhba).
+LengthCovers = Literal[
+    "whole route", "whole system", "country sections", "section", "land only", "land and sea", "not stated"
+]
 BORDER_LENGTH_COVERS: tuple[str, ...] = ("land only", "land and sea", "not stated")
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from .loader import Catalog, Feature
+from .places import Place
 from .schema import SOURCE_KINDS, CslEntry
 
 # Hosts whose pages are official or primary: governments, parliaments, ministries,
@@ -71,7 +72,7 @@ def is_mirror_copy(entry: CslEntry) -> bool:
 
 @dataclass(frozen=True)
 class EncyclopediaOnly:
-    """A fact (a feature, or one dated record inside it) whose every source is an encyclopedia."""
+    """A fact (a feature or a label place, or one dated record inside it) whose every source is an encyclopedia."""
 
     feature_id: str
     field: str
@@ -88,14 +89,25 @@ def _groups(feature: Feature) -> Iterable[tuple[str, list[str]]]:
             yield f"{name}[{index}]", [ref.id for ref in item.sources]
 
 
+def _place_groups(place: Place) -> Iterable[tuple[str, list[str]]]:
+    """A label place's location, then each name it bore and each state it was the capital of:
+    the map writes these too, so they answer to the same target."""
+    yield "sources", [ref.id for ref in place.props.sources]
+    for name in ("names", "capital_of"):
+        for index, item in enumerate(getattr(place.props, name, None) or ()):
+            yield f"{name}[{index}]", [ref.id for ref in item.sources]
+
+
 def encyclopedia_only(catalog: Catalog) -> list[EncyclopediaOnly]:
     """Every fact whose sources are all encyclopedias (the target is none)."""
     found = []
-    for feature in catalog.features:
-        for field, ids in _groups(feature):
+    groups = [(feature.id, _groups(feature)) for feature in catalog.features]
+    groups += [(place.id, _place_groups(place)) for place in catalog.places]
+    for item_id, fields in groups:
+        for field, ids in fields:
             entries = [catalog.bibliography[i] for i in ids if i in catalog.bibliography]
             if entries and all(kind_of(e) == "encyclopedia" for e in entries):
-                found.append(EncyclopediaOnly(feature.id, field))
+                found.append(EncyclopediaOnly(item_id, field))
     return found
 
 

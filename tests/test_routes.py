@@ -185,3 +185,25 @@ def test_a_line_runs_only_through_states_where_it_has_a_located_point(feature, c
         if km > BORDER_CLIP_KM:
             crossed[iso3] = round(km)
     assert not crossed, f"drawn through states where no waypoint lies (km): {crossed}"
+
+
+@pytest.mark.parametrize("feature", PIPELINES, ids=lambda f: f["properties"]["id"])
+def test_a_line_drawn_short_of_its_figure_shows_where_its_course_is_not_located(feature):
+    """Straight legs fall short where the course between two points is not located: such a line
+    dots those legs, unless its figure counts a whole network of which one line is drawn."""
+    props = feature["properties"]
+    published = props.get("published_length_km")
+    if published is None or props["published_length_covers"] == "whole system":
+        return
+    if abs(covered_km(feature) / published - 1) > LENGTH_TOLERANCE:
+        assert props.get("approximate_legs"), "more than 8% off its published length, yet no leg is dotted"
+
+
+def test_a_whole_system_figure_says_so_beside_the_drawn_length(catalog):
+    from dashboard.loader import length_text
+
+    druzhba = catalog.get("pipeline-druzhba")
+    assert druzhba.props.published_length_covers == "whole system"
+    assert length_text(druzhba).endswith("(published 5,500 km for the whole system)")
+    btc = catalog.get("pipeline-btc")
+    assert length_text(btc).endswith("(published 1,768 km)")

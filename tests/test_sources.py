@@ -100,7 +100,7 @@ def test_no_fact_rests_on_encyclopedias_alone(catalog):
     assert [str(item) for item in encyclopedia_only(catalog)] == []
 
 
-def test_encyclopedia_only_finds_a_feature_and_a_status(data_copy):
+def test_encyclopedia_only_finds_a_feature_a_status_and_a_place_name(data_copy):
     bibliography = read_layer(data_copy, "bases")  # reuse the helper's JSON reading for the layer
     base = next(f for f in bibliography["features"] if f["properties"]["id"] == "base-kant")
     base["properties"]["sources"] = [{"id": "wp-kant-air-base", "locator": "lead", "claim": "opened 2003"}]
@@ -109,9 +109,14 @@ def test_encyclopedia_only_finds_a_feature_and_a_status(data_copy):
     crimea = next(f for f in disputed["features"] if f["properties"]["id"] == "disputed-crimea")
     crimea["properties"]["statuses"][-1]["sources"] = [{"id": "wp-kant-air-base", "locator": "lead", "claim": "x"}]
     write_layer(data_copy, "disputed", disputed)
+    places = read_layer(data_copy, "places")
+    astana = next(f for f in places["features"] if f["properties"]["id"] == "place-astana")
+    astana["properties"]["names"][0]["sources"] = [{"id": "wp-kant-air-base", "locator": "lead", "claim": "x"}]
+    write_layer(data_copy, "places", places)
     found = {str(item) for item in encyclopedia_only(load_copy(data_copy))}
     last = len(crimea["properties"]["statuses"]) - 1
-    assert {"base-kant", f"disputed-crimea: statuses[{last}]"} <= found
+    # A label place's name answers to the same target: the map writes it.
+    assert {"base-kant", f"disputed-crimea: statuses[{last}]", "place-astana: names[0]"} <= found
 
 
 def test_every_entry_renders_completely_in_chicago_author_date(catalog):
