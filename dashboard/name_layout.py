@@ -131,9 +131,9 @@ def _allocate(ax: Any, ctx: MapContext, rows: list[dict[str, Any]], xy: np.ndarr
     return texts, lines
 
 
-def _state_of(ctx: MapContext, row: dict[str, Any]) -> Any:
-    """The state a country's name row names."""
-    return next(s for s in ctx.catalog.layer("states") if state_label_id(s.id) == row["id"])
+def _country_shape(ctx: MapContext, row: dict[str, Any]) -> Any:
+    """The state a country's name row names, cut to the frame (once per map: ctx.cut)."""
+    return ctx.cut(ctx.catalog.get(row["id"].removeprefix(state_label_id(""))))
 
 
 def _inside_its_country(ctx: MapContext, row: dict[str, Any], text: Any, renderer: Any) -> bool:
@@ -141,8 +141,7 @@ def _inside_its_country(ctx: MapContext, row: dict[str, Any], text: Any, rendere
     name its neighbour: it is left out instead."""
     box = text.get_window_extent(renderer)
     middle = text.axes.transData.inverted().transform(((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
-    shape = ctx.frame.cut([_state_of(ctx, row).geometry])[0]
-    return bool(shape.contains(shapely.Point(middle)))
+    return bool(_country_shape(ctx, row).contains(shapely.Point(middle)))
 
 
 # Steps out from a point for a name beside it, after the first gap, and the distance beyond
@@ -229,7 +228,7 @@ def _place_missing(ax, ctx, rows, placed: list[Any], obstacles: list[Box], style
         country = row["kind"] == "country"
         if country and "anchors" not in row:
             continue
-        shape = ctx.frame.cut([_state_of(ctx, row).geometry])[0] if country else None
+        shape = _country_shape(ctx, row) if country else None
         candidates = _country_candidates if country else _beside_candidates
         for (cx, cy), (w, h), size, origin in candidates(ax, ctx, row, renderer):
             box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)

@@ -81,33 +81,23 @@ class EncyclopediaOnly:
         return self.feature_id if self.field == "sources" else f"{self.feature_id}: {self.field}"
 
 
-def _groups(feature: Feature) -> Iterable[tuple[str, list[str]]]:
-    """The feature's own sources, then each membership, status or published length."""
-    yield "sources", [ref.id for ref in feature.props.sources]
-    for name in ("memberships", "statuses", "published_lengths"):
-        for index, item in enumerate(getattr(feature.props, name, None) or ()):
-            yield f"{name}[{index}]", [ref.id for ref in item.sources]
-
-
-def _place_groups(place: Place) -> Iterable[tuple[str, list[str]]]:
-    """A label place's location, then each name it bore and each state it was the capital of:
-    the map writes these too, so they answer to the same target."""
-    yield "sources", [ref.id for ref in place.props.sources]
-    for name in ("names", "capital_of"):
-        for index, item in enumerate(getattr(place.props, name, None) or ()):
-            yield f"{name}[{index}]", [ref.id for ref in item.sources]
+def _groups(item: Feature | Place) -> Iterable[tuple[str, list[str]]]:
+    """An item's own sources, then each dated record inside it (a membership, status or
+    published length; a place's names and capital records), as its source_refs() lists them."""
+    grouped: dict[str, list[str]] = {}
+    for path, ref in item.source_refs():
+        grouped.setdefault(path.removesuffix(".sources"), []).append(ref.id)
+    return grouped.items()
 
 
 def encyclopedia_only(catalog: Catalog) -> list[EncyclopediaOnly]:
     """Every fact whose sources are all encyclopedias (the target is none)."""
     found = []
-    groups = [(feature.id, _groups(feature)) for feature in catalog.features]
-    groups += [(place.id, _place_groups(place)) for place in catalog.places]
-    for item_id, fields in groups:
-        for field, ids in fields:
+    for item in [*catalog.features, *catalog.places]:
+        for field, ids in _groups(item):
             entries = [catalog.bibliography[i] for i in ids if i in catalog.bibliography]
             if entries and all(kind_of(e) == "encyclopedia" for e in entries):
-                found.append(EncyclopediaOnly(item_id, field))
+                found.append(EncyclopediaOnly(item.id, field))
     return found
 
 

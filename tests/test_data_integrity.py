@@ -160,14 +160,9 @@ PROCESS_WORDS = re.compile(
 def citation_lists(catalog) -> dict[str, list]:
     """Every list of citations in the data (features and label places), by where it sits."""
     lists: dict[str, list] = collections.defaultdict(list)
-    for feature in catalog.features:
-        for path, ref in feature.source_refs():
-            lists[f"{feature.id}: {path}"].append(ref)
-    for place in catalog.places:
-        lists[f"{place.id}: sources"] = list(place.props.sources)
-        for name in ("names", "capital_of"):
-            for index, item in enumerate(getattr(place.props, name, None) or ()):
-                lists[f"{place.id}: {name}[{index}].sources"] = list(item.sources)
+    for item in [*catalog.features, *catalog.places]:
+        for path, ref in item.source_refs():
+            lists[f"{item.id}: {path}"].append(ref)
     return lists
 
 

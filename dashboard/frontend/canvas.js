@@ -295,9 +295,10 @@
   }
   function countryCandidates(vp, row, lines) {
     const out = [];
+    const anchors = onScreenAnchors(vp, row);
     for (const size of [row.size, row.size - row.smaller]) {
       const [w, h] = nameBox(lines, size);
-      for (const anchor of onScreenAnchors(vp, row)) {
+      for (const anchor of anchors) {
         const [x, y] = vp.project(anchor);
         for (const c of centred(x, y, w, h)) out.push(Object.assign(c, { position: anchor, size }));
       }
