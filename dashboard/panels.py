@@ -29,8 +29,14 @@ def url_notes(notes: list[str]) -> None:
         )
 
 
+# Streamlit leaves 6rem above the first element for a toolbar this app keeps minimal; the
+# title starts near the top so the map fits above the fold. A constant, never data.
+PAGE_STYLE = "<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>"
+
+
 def heading(view: ViewFilter) -> None:
     """Title and what the map shows, in one element: every element costs each rerun."""
+    st.html(PAGE_STYLE)
     orgs = ", ".join(sorted(view.orgs)) if view.orgs else "all organizations"
     when = f"active between {view.year} and {view.until}" if view.until is not None else f"in {view.year}"
     st.markdown(

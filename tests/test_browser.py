@@ -170,6 +170,8 @@ def test_page_loads_paints_the_map_and_stays_local(server, browser):
     png = watched.chart_png("default-view.png")
     assert distinct_colours(png) > 20, "the map canvas looks blank"
     watched.page.screenshot(path=str(ARTIFACTS / "default-page.png"), full_page=True)
+    title = watched.page.get_by_role("heading", name="CSTO and Kazakhstan–Russia military relations").bounding_box()
+    assert title["y"] < 60, f"the title starts {title['y']:.0f} px down: Streamlit's toolbar gap is back"
     assert watched.outside_requests() == []
     assert watched.errors == []
 
