@@ -6,14 +6,16 @@ halo, line, dashed line, magenta ring, a user layer's dashed line and ringed dis
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .symbology import (
     COUNTRY_BORDER_COLOR,
     DISPUTED_COLOR,
     DISPUTED_EDGE,
+    EVENT_COLOR,
+    EVENT_TEXT_COLOR,
     FORMER_FILL,
     HOLLOW_EDGE,
     PIPELINE_WIDTHS,
@@ -24,6 +26,10 @@ from .symbology import (
     rgba,
 )
 
+if TYPE_CHECKING:
+    from .loader import Feature
+
+UNNUMBERED_EVENTS = "Further events, not numbered: the feature table lists every event"
 LEGEND_WRAP = 48  # characters per legend line (the legend column is 3.5 in wide)
 FONT_SIZES = (8.0, 7.5, 7.0, 6.5, 6.0)  # the legend takes the largest that fits
 SWATCH_PT = 13.0  # a circle swatch's diameter
@@ -35,6 +41,7 @@ class SymbolSwatch:
 
     color: tuple[float, ...]
     symbol: str
+    text_color: tuple[float, ...] = rgba(SYMBOL_TEXT_COLOR)
 
 
 def _symbol_handler() -> Any:
@@ -59,7 +66,7 @@ def _symbol_handler() -> Any:
                 va="center_baseline",
                 fontsize=SWATCH_PT * 0.62,
                 fontweight="bold",
-                color=rgba(SYMBOL_TEXT_COLOR),
+                color=handle.text_color,
                 transform=trans,
             )
             return [circle, letter]
@@ -92,8 +99,11 @@ def _swatch(item: dict[str, Any]) -> Any:
     return Patch(visible=False)  # a note: words only
 
 
-def legend_rows(keys: set[str], user_layers: Iterable[str]) -> tuple[list[Any], list[str], set[int]]:
-    """Handles and texts for the entries used, a bold heading before each group."""
+def legend_rows(
+    keys: set[str], user_layers: Iterable[str], events: Sequence[Feature] = ()
+) -> tuple[list[Any], list[str], set[int]]:
+    """Handles and texts for the entries used, a bold heading before each group; numbered
+    events (symbol_layout.number_events) each get their own line, by number."""
     from matplotlib.patches import Patch
 
     handles: list[Any] = []
@@ -108,15 +118,29 @@ def legend_rows(keys: set[str], user_layers: Iterable[str]) -> tuple[list[Any], 
             headings.add(len(handles))
             handles.append(Patch(visible=False))
             texts.append(group)
+        if item["key"] == "event" and events:
+            _event_rows(handles, texts, events, keys)
+            continue
         handles.append(_swatch(item))
         texts.append(textwrap.fill(item["label"], LEGEND_WRAP))
     return handles, texts, headings
 
 
-def draw_legend(fig: Any, keys: set[str], user_layers: Iterable[str], anchor: tuple[float, float]) -> Any:
+def _event_rows(handles: list[Any], texts: list[str], events: Sequence[Feature], keys: set[str]) -> None:
+    for number, event in enumerate(events, start=1):
+        handles.append(SymbolSwatch(rgba(EVENT_COLOR), str(number), rgba(EVENT_TEXT_COLOR)))
+        texts.append(textwrap.fill(f"{event.name} ({event.props.start})", LEGEND_WRAP))
+    if "event:unnumbered" in keys:
+        handles.append(SymbolSwatch(rgba(EVENT_COLOR), ""))
+        texts.append(textwrap.fill(UNNUMBERED_EVENTS, LEGEND_WRAP))
+
+
+def draw_legend(
+    fig: Any, keys: set[str], user_layers: Iterable[str], anchor: tuple[float, float], events: Sequence[Feature] = ()
+) -> Any:
     """The legend, its top left corner at `anchor` (figure fractions), in the largest of
     FONT_SIZES that fits above the figure's bottom edge."""
-    handles, texts, headings = legend_rows(keys, user_layers)
+    handles, texts, headings = legend_rows(keys, user_layers, events)
     if not handles:
         return None
     renderer = fig.canvas.get_renderer()

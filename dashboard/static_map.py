@@ -67,10 +67,13 @@ Output = str | Path | IO[bytes]
 TITLE = "CSTO and Kazakhstan–Russia military relations"
 ATTRIBUTION = "Base data: Natural Earth 1:10m v4.1.0 (public domain)"
 FOOTNOTE = "Sources: see the briefing pack / python -m dashboard sources"
+PACK_FOOTNOTE = "Sources: the feature table and the footnoted sources on the following pages"
 FIGURE_SIZE = (13.0, 7.6)  # inches: a slide; the PDF asks for its own size
 LEGEND_WIDTH = 3.5  # inches at the right of the map
-NOTES_HEIGHT = 0.75  # inches under the map for up to four lines of notes
+NOTES_HEIGHT = 0.75  # inches under the map: four lines of notes; more lines get more room
 NOTES_SIZE = 7.5
+NOTES_SPACING = 1.4
+NOTES_GAP = 0.06  # inches between the map and its notes, and under them
 MAP_LEFT = 0.15  # inches: the map's and the title's left edge
 OUTSIDE_NAMES = 6  # list this many features outside the frame by name, else count them
 
@@ -111,6 +114,7 @@ class MapContext:
     features: list[Feature] = field(default_factory=list)  # visible and in the frame
     outside: list[Feature] = field(default_factory=list)  # visible, not in the frame
     keys: set[str] = field(default_factory=set)  # legend entries used
+    events: list[Feature] = field(default_factory=list)  # numbered on the map, named in the legend
     user_layers: dict[str, None] = field(default_factory=dict)  # drawn, in order
     user_outside: Counter[str] = field(default_factory=Counter)
     _cuts: dict[str, Any] = field(default_factory=dict)
@@ -355,15 +359,22 @@ def _svg_with_halos(svg: bytes) -> bytes:
     return svg.replace(b"<defs>", f'<defs>\n  <style type="text/css">{rule}</style>'.encode(), 1)
 
 
-def _layout(size: tuple[float, float], titled: bool) -> tuple[tuple[float, float, float, float], float, float]:
+def _layout(
+    size: tuple[float, float], titled: bool, notes_height: float = NOTES_HEIGHT
+) -> tuple[tuple[float, float, float, float], float, float]:
     """Where the map goes (figure fractions), the legend's left edge and its top (the
     legend may run down to the figure's bottom; the notes sit under the map only)."""
     width, height = size
     top = 1 - (1.0 if titled else 0.04) / height
-    bottom = NOTES_HEIGHT / height
+    bottom = notes_height / height
     map_width = (width - LEGEND_WIDTH - MAP_LEFT - 0.15) / width
     rect = (MAP_LEFT / width, bottom, map_width, top - bottom)
     return rect, rect[0] + map_width + 0.4 / width, top
+
+
+def _notes_height(lines: int) -> float:
+    """Inches under the map for this many lines of notes, with their gap above and below."""
+    return NOTES_GAP + lines * NOTES_SIZE * NOTES_SPACING / 72 + NOTES_GAP
 
 
 def draw_static_map(
@@ -381,13 +392,21 @@ def draw_static_map(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    rect, legend_left, top = _layout(size, titled)
     fig = Figure(figsize=size)
     FigureCanvasAgg(fig)
-    frame = map_frame(region, (rect[2] * size[0]) / (rect[3] * size[1]))
-    ctx = MapContext(catalog, view, frame, frozenset(highlight_ids), visible_user_features(user_layers, view), vector)
-    ctx.year = map_year(catalog, view)
-    _split_by_frame(ctx)
+    notes_height = NOTES_HEIGHT
+    for _ in range(3):  # the notes name what lies outside the frame, which the notes' room shapes
+        rect, legend_left, top = _layout(size, titled, notes_height)
+        frame = map_frame(region, (rect[2] * size[0]) / (rect[3] * size[1]))
+        ctx = MapContext(
+            catalog, view, frame, frozenset(highlight_ids), visible_user_features(user_layers, view), vector
+        )
+        ctx.year = map_year(catalog, view)
+        _split_by_frame(ctx)
+        lines = _note_lines(ctx, titled, rect[2] * size[0])
+        if _notes_height(len(lines)) <= notes_height:
+            break
+        notes_height = _notes_height(len(lines))
     ax = _frame_axes(fig, rect, frame)
     _draw_basemap(ax, frame)
     _draw_areas(ax, ctx)
@@ -395,13 +414,25 @@ def draw_static_map(
     _draw_user(ax, ctx)
     sites = draw_symbols(ax, ctx)
     draw_names(ax, ctx, sites, _label_style(vector))
-    draw_legend(fig, ctx.keys, ctx.user_layers, (legend_left, top))
-    _notes(fig, ctx, titled, rect)
+    draw_legend(fig, ctx.keys, ctx.user_layers, (legend_left, top), ctx.events)
+    _notes(fig, ctx, titled, rect, lines)
     return fig
 
 
-def _notes(fig: Any, ctx: MapContext, titled: bool, rect: tuple[float, float, float, float]) -> None:
-    """Title block above the map (when titled), notes under it, wrapped to its width."""
+def _note_lines(ctx: MapContext, titled: bool, map_width: float) -> list[str]:
+    """The notes under the map, wrapped to its width (inches). A briefing pack's own pages
+    carry the sources, so its map does not send the reader elsewhere."""
+    notes = [
+        f"{ATTRIBUTION}. Equal-area conic projection; symbols are not to scale. Names as they were in {ctx.year}.",
+        _outside_note(ctx),
+        FOOTNOTE if titled else PACK_FOOTNOTE,
+    ]
+    characters = int(map_width * 72 / (NOTES_SIZE * 0.56))
+    return [line for note in notes if note for line in textwrap.wrap(note, characters)]
+
+
+def _notes(fig: Any, ctx: MapContext, titled: bool, rect: tuple[float, float, float, float], lines: list[str]) -> None:
+    """Title block above the map (when titled), notes under it."""
     muted = rgba(TEXT_MUTED)
     if titled:
         title = f"{TITLE} — {describe_year(ctx.catalog, ctx.view)}"
@@ -412,21 +443,14 @@ def _notes(fig: Any, ctx: MapContext, titled: bool, rect: tuple[float, float, fl
         fig.text(
             0.012, 1 - 0.7 / fig.get_figheight(), subtitle, fontsize=11, color=muted, va="center", parse_math=False
         )
-    notes = [
-        f"{ATTRIBUTION}. Equal-area conic projection; symbols are not to scale. Names as they were in {ctx.year}.",
-        _outside_note(ctx),
-        FOOTNOTE,
-    ]
-    characters = int(rect[2] * fig.get_figwidth() * 72 / (NOTES_SIZE * 0.56))
-    lines = [line for note in notes if note for line in textwrap.wrap(note, characters)]
     fig.text(
         rect[0],
-        rect[1] - 0.06 / fig.get_figheight(),
+        rect[1] - NOTES_GAP / fig.get_figheight(),
         "\n".join(lines),
         fontsize=NOTES_SIZE,
         color=muted,
         va="top",
-        linespacing=1.4,
+        linespacing=NOTES_SPACING,
         parse_math=False,
     )
 

@@ -16,6 +16,7 @@ from .symbology import (
     BASE_GROUPS,
     DISPUTED_EDGE,
     EVENT_COLOR,
+    EVENT_TEXT_COLOR,
     FORMER_FILL,
     GARRISON_COLOR,
     GARRISON_SYMBOL,
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from .static_map import MapContext
 
 SITE_LAYERS = ("disputed", "events", "garrisons", "bases")  # drawn in this order, bases on top
+EVENT_NUMBERS = 12  # events numbered on a printed map, in date order; the legend names each
+NUMBERED_EVENT_RADIUS = 7  # pixels: room for two digits
 DISPUTED_RADIUS = 6  # pixels, as the canvas's smallest disputed point
 SPREAD_GAP = 2  # pixels between two symbols' edges
 SPREAD_PASSES = 200
@@ -85,6 +88,13 @@ def spread(xy: np.ndarray, radii: np.ndarray, passes: int = SPREAD_PASSES) -> np
     return out
 
 
+def number_events(features: list[Feature]) -> list[Feature]:
+    """The events a printed map numbers: in date order (then id), the first EVENT_NUMBERS.
+    Paper has no hover, so a number in the dot and its line in the legend say what it is."""
+    events = sorted((f for f in features if f.layer == "events"), key=lambda f: (f.props.start or "", f.id))
+    return events[:EVENT_NUMBERS]
+
+
 def _site(ctx: MapContext, feature: Feature, origin: np.ndarray) -> Site:
     """How the canvas draws the site (canvas.py _point_row): colour and letter; white fill
     once former, i.e. closed or withdrawn by the end of the map's year (a range shows
@@ -99,7 +109,9 @@ def _site(ctx: MapContext, feature: Feature, origin: np.ndarray) -> Site:
     elif layer == "garrisons":
         symbol, color, key = GARRISON_SYMBOL, GARRISON_COLOR, "garrison"
     else:
-        symbol, color, key = "", EVENT_COLOR, "event"
+        number = next((str(n) for n, event in enumerate(ctx.events, start=1) if event is feature), "")
+        radius = NUMBERED_EVENT_RADIUS if number else SYMBOL_RADIUS[layer]
+        return Site(feature, origin, origin, radius, EVENT_COLOR, EVENT_COLOR, EVENT_TEXT_COLOR, number, "event")
     end = year_of(feature.props.end)
     former = end is not None and end <= ctx.year and layer in ("bases", "garrisons")
     text_color = color if former else SYMBOL_TEXT_COLOR
@@ -115,6 +127,7 @@ def _place_sites(ctx: MapContext, pixel: float) -> list[Site]:
     if not features:
         return []
     origins = ctx.frame.project_points(np.array([[f.geometry.x, f.geometry.y] for f in features]))
+    ctx.events = number_events(features)
     sites = [_site(ctx, feature, origin) for feature, origin in zip(features, origins, strict=True)]
     radii = np.array([site.radius + 1 for site in sites])
     placed = spread(origins / pixel, radii) * pixel
@@ -185,8 +198,11 @@ def draw_symbols(ax: Any, ctx: MapContext) -> list[Site]:
                 color=rgba(site.text_color),
                 zorder=6.1,
                 parse_math=False,
+                gid=f"symbol-{site.feature.id}",
             )
         ctx.keys.add(site.key)
+        if site.key == "event" and not site.symbol:
+            ctx.keys.add("event:unnumbered")
         if site.fill is FORMER_FILL:
             ctx.keys.add("former")
         if site.feature.id in ctx.highlight:

@@ -77,6 +77,7 @@ GARRISON_SYMBOL = "★"
 EVENT_COLOR: Color = [250, 200, 0, 255]
 FORMER_FILL: Color = [255, 255, 255, 230]  # a former site: white fill, letter and ring in its colour
 SYMBOL_TEXT_COLOR: Color = [255, 255, 255, 255]  # the letter on a current site
+EVENT_TEXT_COLOR: Color = [40, 40, 40, 255]  # a printed event's number: dark on the yellow
 SYMBOL_RADIUS = {"events": 6, "garrisons": 9, "bases": 9}  # pixels
 SYMBOL_LINE_WIDTH = 2  # pixels
 # Radius of the translucent halo that shows how well a point is located.

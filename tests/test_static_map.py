@@ -22,12 +22,13 @@ from matplotlib.transforms import Bbox
 from pyproj import Transformer
 
 from dashboard.labels import MAX_ANCHORS, label_anchors, label_point, label_rows, rows_in_year, state_label_id
+from dashboard.legend_print import UNNUMBERED_EVENTS
 from dashboard.map_frame import conic_crs
 from dashboard.name_layout import LABEL_GID
 from dashboard.regions import REGIONS
 from dashboard.selection import ViewFilter, is_visible
 from dashboard.static_map import draw_static_map, render_static_map
-from dashboard.symbol_layout import spread
+from dashboard.symbol_layout import EVENT_NUMBERS, spread
 from dashboard.symbology import (
     FORMER_FILL,
     PIPELINE_WIDTHS,
@@ -256,6 +257,52 @@ def test_every_site_in_the_frame_is_drawn_apart_with_leader_lines(catalog):
     assert any(c.get_gid() == "leaders" for c in fig.axes[0].collections)
     again = sites(draw(catalog, view, "eurasia"))
     assert all(np.allclose(again[key].get_offsets()[0], xy) for key, xy in centres.items())  # deterministic
+
+
+def event_numbers(fig) -> dict[str, str]:
+    return {
+        text.get_gid().removeprefix("symbol-"): text.get_text()
+        for text in fig.axes[0].texts
+        if (text.get_gid() or "").startswith("symbol-event")
+    }
+
+
+def test_events_are_numbered_in_date_order_and_the_legend_names_each(catalog):
+    """Paper has no hover: each event dot carries a number, and the legend gives its name and date."""
+    view = ViewFilter.make(year=2008, orgs=["CSTO"])
+    fig = draw(catalog, view, "eurasia")
+    drawn = [key for key in sites(fig) if key.startswith("event")]
+    assert len(drawn) >= 5
+    events = sorted((catalog.get(key) for key in drawn), key=lambda f: (f.props.start, f.id))
+    assert event_numbers(fig) == {event.id: str(number) for number, event in enumerate(events, start=1)}
+    legend = [" ".join(text.get_text().split()) for text in fig.legends[0].get_texts()]
+    named = [f"{event.name} ({event.props.start})" for event in events]
+    assert [line for line in legend if line in named] == named
+    assert UNNUMBERED_EVENTS not in legend
+
+
+def test_beyond_a_dozen_events_the_rest_are_drawn_plain_and_the_legend_says_so(catalog):
+    view = ViewFilter.make(year=1991, until=2025)
+    fig = draw(catalog, view, "eurasia")
+    drawn = [key for key in sites(fig) if key.startswith("event")]
+    assert len(drawn) > EVENT_NUMBERS
+    numbers = event_numbers(fig)
+    assert sorted(numbers.values(), key=int) == [str(n) for n in range(1, EVENT_NUMBERS + 1)]
+    first = sorted((catalog.get(key) for key in drawn), key=lambda f: (f.props.start, f.id))[:EVENT_NUMBERS]
+    assert set(numbers) == {event.id for event in first}
+    legend = [" ".join(text.get_text().split()) for text in fig.legends[0].get_texts()]
+    assert UNNUMBERED_EVENTS in legend
+
+
+@pytest.mark.parametrize(("region", "lines"), [("central-asia", 5), ("eurasia", 3)])
+def test_the_notes_under_a_pack_map_fit_on_the_page_however_many_lines_they_take(catalog, region, lines):
+    fig = draw(catalog, ViewFilter.make(year=2022, orgs=["CSTO"]), region, size=PDF_SIZE, titled=False)
+    notes = max(fig.texts, key=lambda text: len(text.get_text()))
+    assert "Sources: the feature table" in notes.get_text()
+    assert len(notes.get_text().splitlines()) == lines  # five: more than the four the layout once assumed
+    box = notes.get_window_extent(fig.canvas.get_renderer())
+    assert box.y0 >= 0, f"the notes run {-box.y0:.0f} px off the bottom of the figure"
+    assert box.y1 <= fig.axes[0].get_window_extent().y0, "the notes overlap the map"
 
 
 def test_spread_pushes_overlapping_circles_apart_and_leaves_lone_ones():
