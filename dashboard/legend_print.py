@@ -32,7 +32,12 @@ if TYPE_CHECKING:
 UNNUMBERED_EVENTS = "Further events, not numbered: the feature table lists every event"
 LEGEND_WRAP = 48  # characters per legend line (the legend column is 3.5 in wide)
 FONT_SIZES = (8.0, 7.5, 7.0, 6.5, 6.0)  # the legend takes the largest that fits
-SWATCH_PT = 13.0  # a circle swatch's diameter
+SWATCH_PT = 13.0  # a circle swatch's diameter at the largest legend font
+SWATCH_PER_FONT = 1.4  # at smaller fonts the circles shrink with the text, so rows never overlap
+
+
+def swatch_diameter(fontsize: float) -> float:
+    return min(SWATCH_PT, SWATCH_PER_FONT * fontsize)
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ def _symbol_handler() -> Any:
     class SymbolHandler(HandlerBase):
         def create_artists(self, legend, handle, xdescent, ydescent, width, height, fontsize, trans):
             x, y = width / 2 - xdescent, height / 2 - ydescent
-            size = SWATCH_PT if handle.symbol else SWATCH_PT * 0.7
+            diameter = swatch_diameter(fontsize)
+            size = diameter if handle.symbol else diameter * 0.7
             circle = Line2D([x], [y], marker="o", markersize=size, color=handle.color, ls="", transform=trans)
             if not handle.symbol:
                 return [circle]
@@ -64,7 +70,7 @@ def _symbol_handler() -> Any:
                 handle.symbol,
                 ha="center",
                 va="center_baseline",
-                fontsize=SWATCH_PT * 0.62,
+                fontsize=diameter * 0.62,
                 fontweight="bold",
                 color=handle.text_color,
                 transform=trans,
@@ -167,6 +173,9 @@ def _legend(fig: Any, handles, texts, headings: set[int], anchor: tuple[float, f
         borderaxespad=0,
         borderpad=0,
     )
+    for handle in key.legend_handles:  # rings and halos shrink with the text, as the circles do
+        if getattr(handle, "get_marker", lambda: None)() == "o" and handle.get_markersize() == SWATCH_PT:
+            handle.set_markersize(swatch_diameter(size))
     for index, text in enumerate(key.get_texts()):
         text.set_parse_math(False)  # a "$" in a user's layer name is text
         if index in headings:

@@ -305,6 +305,21 @@ def test_the_notes_under_a_pack_map_fit_on_the_page_however_many_lines_they_take
     assert box.y1 <= fig.axes[0].get_window_extent().y0, "the notes overlap the map"
 
 
+def test_legend_circles_stay_apart_when_a_long_legend_shrinks_its_text(catalog):
+    """The whole-region pack map has the longest legend: its font shrinks to fit, and its
+    circles must shrink with it rather than overlap the row above."""
+    fig = draw(catalog, ViewFilter.make(year=2010, orgs=["CSTO"]), "eurasia", size=PDF_SIZE, titled=False)
+    key = fig.legends[0]
+    assert key.get_texts()[0].get_fontsize() < 8  # the shrunken case
+    renderer = fig.canvas.get_renderer()
+    circles = [
+        line.get_window_extent(renderer) for line in key.findobj(matplotlib.lines.Line2D) if line.get_marker() == "o"
+    ]
+    assert len(circles) >= 8
+    for a, b in itertools.combinations(circles, 2):
+        assert overlap(a, b) == 0, f"legend circles overlap at {a} and {b}"
+
+
 def test_spread_pushes_overlapping_circles_apart_and_leaves_lone_ones():
     xy = np.array([[0.0, 0.0], [0.0, 0.0], [3.0, 0.0], [100.0, 100.0]])
     radii = np.array([10.0, 10.0, 10.0, 10.0])
