@@ -152,7 +152,8 @@ def test_names_do_not_carry_a_status_that_depends_on_the_year(catalog):
 # Words of the fact-checking process, not of the sources: a briefer's popup must not show them.
 PROCESS_WORDS = re.compile(
     r"\bround \d|\bthis round\b|\bcarried over\b|\bfound earlier\b|\bearlier pass|\bhelper\b|\bthis pass\b"
-    r"|\bsearch(es)? (returned|found)|\(also\)|\breword\b|\bkeep as\b",
+    r"|\bsearch(es)? (returned|found)|\(also\)|\breword\b|\bkeep as\b"
+    r"|\bconflict:|\bdate differs\b|\b(the|this) claim\b|\bcame back\b|\bshould be reworded\b",
     re.IGNORECASE,
 )
 
