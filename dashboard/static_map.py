@@ -117,6 +117,7 @@ class MapContext:
     events: list[Feature] = field(default_factory=list)  # numbered on the map, named in the legend
     user_layers: dict[str, None] = field(default_factory=dict)  # drawn, in order
     user_outside: Counter[str] = field(default_factory=Counter)
+    user_shown: list[UserFeature] = field(default_factory=list)  # in the frame
     _cuts: dict[str, Any] = field(default_factory=dict)
 
     def shows(self, layer: str) -> bool:
@@ -260,16 +261,9 @@ def _draw_lines(ax: Any, ctx: MapContext) -> None:
 def _draw_user(ax: Any, ctx: MapContext) -> None:
     """The user's features in the one neutral style: dashed charcoal outlines and lines,
     white discs ringed in charcoal; never spread apart or named (there may be 100,000)."""
-    if not ctx.user_features:
+    shown = ctx.user_shown
+    if not shown:
         return
-    inside = shapely.intersects(np.array([f.geometry for f in ctx.user_features], dtype=object), ctx.frame.clip)
-    shown = []
-    for feature, hit in zip(ctx.user_features, inside, strict=True):
-        if hit:
-            shown.append(feature)
-            ctx.user_layers.setdefault(feature.layer)
-        else:
-            ctx.user_outside[feature.layer] += 1
     color = opaque(USER_COLOR)
     kinds = {"area": ("Polygon", "MultiPolygon"), "line": ("LineString", "MultiLineString")}
     parts = {kind: [f.geometry for f in shown if f.geometry.geom_type in types] for kind, types in kinds.items()}
@@ -294,12 +288,22 @@ def _draw_user(ax: Any, ctx: MapContext) -> None:
 
 
 def _split_by_frame(ctx: MapContext) -> None:
-    """Visible features that show in the rectangle, and those that do not."""
+    """Visible features that show in the rectangle, and those that do not (the notes,
+    written before anything is drawn, count them)."""
     for feature in ctx.catalog.features:
         if not is_visible(feature, ctx.view):
             continue
         inside = feature.geometry.geom_type == "Point" or feature.geometry.intersects(ctx.frame.clip)
         (ctx.features if inside and ctx.in_frame(feature) else ctx.outside).append(feature)
+    if not ctx.user_features:
+        return
+    hits = shapely.intersects(np.array([f.geometry for f in ctx.user_features], dtype=object), ctx.frame.clip)
+    for feature, hit in zip(ctx.user_features, hits, strict=True):
+        if hit:
+            ctx.user_shown.append(feature)
+            ctx.user_layers.setdefault(feature.layer)
+        else:
+            ctx.user_outside[feature.layer] += 1
 
 
 def _count(count: int, kind: str) -> str:
