@@ -23,7 +23,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import compress
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
@@ -153,10 +152,17 @@ class UserLayer:
         ends = [_LATEST if f.end_year is None else f.end_year for f in self.features]
         return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
 
+    @cached_property
+    def _objects(self) -> np.ndarray:
+        """The features as an object array, so a year's mask picks them without a Python loop."""
+        objects = np.empty(len(self.features), dtype=object)
+        objects[:] = self.features
+        return objects
+
     def active(self, first: int, last: int) -> list[UserFeature]:
         """The features active in any year from first to last: timefilter.years_overlap, on arrays."""
         starts, ends = self._years
-        return list(compress(self.features, ((starts <= last) & (ends >= first)).tolist()))
+        return self._objects[(starts <= last) & (ends >= first)].tolist()
 
 
 def is_link(text: str) -> bool:
