@@ -80,7 +80,7 @@ def _symbol_handler() -> Any:
     return SymbolHandler()
 
 
-def _swatch(item: dict[str, Any]) -> Any:
+def _swatch(item: dict[str, Any], diameter: float) -> Any:
     """The swatch of one legend entry, as the canvas draws it."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -94,7 +94,7 @@ def _swatch(item: dict[str, Any]) -> Any:
     if shape in ("hollow", "halo", "ring"):
         face = {"hollow": rgba(FORMER_FILL), "halo": color, "ring": "none"}[shape]
         edge = rgba(HOLLOW_EDGE) if shape != "ring" else opaque(item["color"])
-        return Line2D([], [], marker="o", markersize=SWATCH_PT, markerfacecolor=face, markeredgecolor=edge, ls="")
+        return Line2D([], [], marker="o", markersize=diameter, markerfacecolor=face, markeredgecolor=edge, ls="")
     if shape == "line":
         dash = item.get("dash")
         return Line2D([], [], color=color, linewidth=points(PIPELINE_WIDTHS["gas"]), dashes=dash or (None, None))
@@ -106,7 +106,7 @@ def _swatch(item: dict[str, Any]) -> Any:
 
 
 def legend_rows(
-    keys: set[str], user_layers: Iterable[str], events: Sequence[Feature] = ()
+    keys: set[str], user_layers: Iterable[str], events: Sequence[Feature] = (), diameter: float = SWATCH_PT
 ) -> tuple[list[Any], list[str], set[int]]:
     """Handles and texts for the entries used, a bold heading before each group; numbered
     events (symbol_layout.number_events) each get their own line, by number."""
@@ -127,7 +127,7 @@ def legend_rows(
         if item["key"] == "event" and events:
             _event_rows(handles, texts, events, keys)
             continue
-        handles.append(_swatch(item))
+        handles.append(_swatch(item, diameter))
         texts.append(textwrap.fill(item["label"], LEGEND_WRAP))
     return handles, texts, headings
 
@@ -145,13 +145,14 @@ def draw_legend(
     fig: Any, keys: set[str], user_layers: Iterable[str], anchor: tuple[float, float], events: Sequence[Feature] = ()
 ) -> Any:
     """The legend, its top left corner at `anchor` (figure fractions), in the largest of
-    FONT_SIZES that fits above the figure's bottom edge."""
-    handles, texts, headings = legend_rows(keys, user_layers, events)
-    if not handles:
-        return None
+    FONT_SIZES that fits above the figure's bottom edge; its rings and halos shrink with the
+    text, as the lettered circles do."""
     renderer = fig.canvas.get_renderer()
     room = anchor[1] * fig.bbox.height
     for size in FONT_SIZES:
+        handles, texts, headings = legend_rows(keys, user_layers, events, swatch_diameter(size))
+        if not handles:
+            return None
         key = _legend(fig, handles, texts, headings, anchor, size)
         if key.get_window_extent(renderer).height <= room or size == FONT_SIZES[-1]:
             return key
@@ -173,9 +174,6 @@ def _legend(fig: Any, handles, texts, headings: set[int], anchor: tuple[float, f
         borderaxespad=0,
         borderpad=0,
     )
-    for handle in key.legend_handles:  # rings and halos shrink with the text, as the circles do
-        if getattr(handle, "get_marker", lambda: None)() == "o" and handle.get_markersize() == SWATCH_PT:
-            handle.set_markersize(swatch_diameter(size))
     for index, text in enumerate(key.get_texts()):
         text.set_parse_math(False)  # a "$" in a user's layer name is text
         if index in headings:
