@@ -565,6 +565,8 @@ class UserLayers:
         if year is None:
             return self.features
         first, last = sorted((year, year if until is None else until))
+        if len(self.layers) == 1:  # the usual case: no second pass over 100,000 features
+            return self.layers[0].active(first, last)
         active: list[UserFeature] = []
         for layer in self.layers:
             active.extend(layer.active(first, last))
