@@ -109,7 +109,7 @@ def _site(ctx: MapContext, feature: Feature, origin: np.ndarray) -> Site:
     elif layer == "garrisons":
         symbol, color, key = GARRISON_SYMBOL, GARRISON_COLOR, "garrison"
     else:
-        number = next((str(n) for n, event in enumerate(ctx.events, start=1) if event is feature), "")
+        number = str(ctx.events.index(feature) + 1) if feature in ctx.events else ""
         radius = NUMBERED_EVENT_RADIUS if number else SYMBOL_RADIUS[layer]
         return Site(feature, origin, origin, radius, EVENT_COLOR, EVENT_COLOR, EVENT_TEXT_COLOR, number, "event")
     end = year_of(feature.props.end)
